@@ -1,0 +1,127 @@
+"""The catalog: every registered procedure with its schemas and docstring.
+
+It asks the router which procedures are registered right now (WAMP meta API),
+then asks each wampgate component for the descriptions of its own
+procedures, so the catalog is always the live truth, including components
+started after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from typing import Any, NotRequired
+
+from autobahn.asyncio.component import Component
+from typing_extensions import TypedDict
+from wampgate.components import runtime, uris
+from wampgate.components.framework import Api, ProcedureError
+
+
+class ProcedureInfo(TypedDict):
+    uri: str
+    doc: str
+    positional: list[str]
+    params: dict[str, Any]
+    result: dict[str, Any]
+    component: NotRequired[str]
+
+
+def merge(
+    registered: Iterable[str], described: Sequence[tuple[str, Sequence[dict[str, Any]]]]
+) -> list[ProcedureInfo]:
+    """Catalog entries for the ``registered`` URIs, sorted by URI.
+
+    ``described`` pairs a component name with its descriptions. A procedure
+    that no component describes (registered by a plain WAMP client) is listed
+    with empty schemas; the per-component describe procedures are left out.
+    """
+    known: dict[str, ProcedureInfo] = {}
+    for component, entries in described:
+        for entry in entries:
+            info: ProcedureInfo = {
+                "uri": entry["uri"],
+                "doc": entry.get("doc", ""),
+                "positional": list(entry.get("positional", [])),
+                "params": entry.get("params", {}),
+                "result": entry.get("result", {}),
+                "component": component,
+            }
+            known[info["uri"]] = info
+    out: list[ProcedureInfo] = []
+    for uri in sorted(set(registered)):
+        if uri.startswith(uris.CATALOG_COMPONENT_PREFIX):
+            continue
+        bare: ProcedureInfo = {"uri": uri, "doc": "", "positional": [], "params": {}, "result": {}}
+        out.append(known.get(uri, bare))
+    return out
+
+
+class LiveCatalog:
+    """Reads the catalog through the session the catalog component is joined with."""
+
+    def __init__(self) -> None:
+        self.session: Any = None
+
+    async def _registered(self) -> list[str]:
+        ids = await self.session.call(uris.META_REGISTRATION_LIST)
+        all_ids = [i for kind in ("exact", "prefix", "wildcard") for i in ids.get(kind, [])]
+        regs = await asyncio.gather(
+            *(self.session.call(uris.META_REGISTRATION_GET, i) for i in all_ids),
+            return_exceptions=True,
+        )
+        # A registration may vanish between list and get; skip those.
+        return [r["uri"] for r in regs if isinstance(r, dict)]
+
+    async def collect(self) -> list[ProcedureInfo]:
+        if self.session is None:
+            raise ProcedureError("wampgate.error.unavailable", "the catalog is not connected")
+        registered = await self._registered()
+        components = [u for u in registered if u.startswith(uris.CATALOG_COMPONENT_PREFIX)]
+        answers = await asyncio.gather(
+            *(self.session.call(u) for u in components), return_exceptions=True
+        )
+        described = [
+            (u.removeprefix(uris.CATALOG_COMPONENT_PREFIX), a)
+            for u, a in zip(components, answers, strict=True)
+            if isinstance(a, list)
+        ]
+        return merge(registered, described)
+
+    def attach(self, component: Component) -> None:
+        def joined(session: Any, details: Any) -> None:
+            self.session = session
+
+        component.on("join", joined)
+
+        def left(session: Any, details: Any) -> None:
+            self.session = None
+
+        component.on("leave", left)
+
+
+api = Api("catalog")
+catalog = LiveCatalog()
+
+
+@api.procedure(uris.CATALOG_LIST)
+async def list_procedures() -> list[ProcedureInfo]:
+    """List every registered procedure with its argument and result schemas."""
+    return await catalog.collect()
+
+
+@api.procedure(uris.CATALOG_DESCRIBE)
+async def describe(uri: str) -> ProcedureInfo:
+    """Describe one registered procedure: docstring, argument and result schemas."""
+    for info in await catalog.collect():
+        if info["uri"] == uri:
+            return info
+    raise ProcedureError(uris.ERROR_NO_SUCH_PROCEDURE, f"no procedure {uri!r} is registered")
+
+
+def main() -> None:
+    runtime.main(api, catalog.attach)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""The thin WAMP layer under every component: connect as ``backend``, register, serve.
+
+Components are started by the router as guest workers with their settings in
+the environment (see :class:`BackendSettings`); the same module can be run by
+hand with those variables set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import coloredlogs
+from autobahn.asyncio.component import Component
+from autobahn.wamp.exception import ApplicationError
+from autobahn.wamp.types import CallResult as WampCallResult
+from autobahn.wamp.types import RegisterOptions
+from wampgate.components import uris
+from wampgate.components.framework import Api, CallResult, Procedure, ProcedureError
+
+log = logging.getLogger("wampgate.components")
+
+ENV_BACKEND = "WAMPGATE_BACKEND"
+ENV_REALM = "WAMPGATE_REALM"
+ENV_SECRET = "WAMPGATE_BACKEND_SECRET"
+ENV_AUTHID = "WAMPGATE_BACKEND_AUTHID"
+DEFAULT_BACKEND = "unix:.wampgate/node/backend.sock"
+DEFAULT_REALM = "realm1"
+DEFAULT_AUTHID = "backend"
+
+
+class SettingsError(Exception):
+    """A component's settings are missing or malformed."""
+
+
+def transport_config(spec: str) -> dict[str, Any]:
+    """Turn ``unix:PATH`` or ``tcp:HOST:PORT`` into an Autobahn rawsocket transport.
+
+    >>> transport_config("tcp:127.0.0.1:8081")["endpoint"]["port"]
+    8081
+    """
+    kind, _, rest = spec.partition(":")
+    if kind == "unix" and rest:
+        endpoint: dict[str, Any] = {"type": "unix", "path": os.path.abspath(rest)}
+    elif kind == "tcp" and rest:
+        host, _, port = rest.rpartition(":")
+        if not host or not port.isdigit():
+            raise SettingsError(f"backend transport {spec!r}: expected tcp:HOST:PORT")
+        endpoint = {"type": "tcp", "host": host, "port": int(port)}
+    else:
+        raise SettingsError(f"backend transport {spec!r}: expected unix:PATH or tcp:HOST:PORT")
+    return {
+        "type": "rawsocket",
+        "url": "rs://localhost",
+        "endpoint": endpoint,
+        "serializer": "msgpack",
+        "options": {"max_message_payload_size": 16 * 1024 * 1024},
+    }
+
+
+@dataclass(frozen=True)
+class BackendSettings:
+    """Where and how a component joins the router."""
+
+    transport: str
+    realm: str
+    authid: str
+    secret: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> BackendSettings:
+        secret = env.get(ENV_SECRET, "")
+        if not secret:
+            raise SettingsError(
+                f"{ENV_SECRET} is not set: start components with `wampgate up`, or export the "
+                "secret from the gateway's backend.secret file"
+            )
+        settings = cls(
+            transport=env.get(ENV_BACKEND, DEFAULT_BACKEND),
+            realm=env.get(ENV_REALM, DEFAULT_REALM),
+            authid=env.get(ENV_AUTHID, DEFAULT_AUTHID),
+            secret=secret,
+        )
+        transport_config(settings.transport)  # fail early on a malformed spec
+        return settings
+
+    def __repr__(self) -> str:  # never print the secret
+        return f"BackendSettings(transport={self.transport!r}, realm={self.realm!r})"
+
+
+def _endpoint(proc: Procedure) -> Callable[..., Awaitable[Any]]:
+    async def endpoint(*args: Any, **kwargs: Any) -> Any:
+        try:
+            result = await proc.invoke(args, kwargs)
+        except ProcedureError as exc:
+            log.info("%s: %s: %s", proc.uri, exc.uri, exc.message)
+            raise ApplicationError(exc.uri, exc.message) from None
+        if isinstance(result, CallResult):
+            return WampCallResult(*result.args, **dict(result.kwargs or {}))
+        return result
+
+    return endpoint
+
+
+def create_component(api: Api, settings: BackendSettings) -> Component:
+    """An Autobahn component that registers every procedure of ``api`` on each join."""
+    component = Component(
+        transports=[transport_config(settings.transport)],
+        realm=settings.realm,
+        authentication={"wampcra": {"authid": settings.authid, "secret": settings.secret}},
+    )
+    # Several copies of a component may run side by side; calls are shared out.
+    options = RegisterOptions(invoke="roundrobin")
+
+    async def register(session: Any, details: Any) -> None:
+        for proc in api.procedures.values():
+            await session.register(_endpoint(proc), proc.uri, options=options)
+        await session.register(
+            api.describe, uris.CATALOG_COMPONENT_PREFIX + api.component, options=options
+        )
+        log.info(
+            "%s joined %s as %s; serving %d procedure(s)",
+            api.component,
+            details.realm,
+            details.authrole,
+            len(api.procedures),
+        )
+
+    component.on("join", register)
+
+    def left(session: Any, details: Any) -> None:
+        log.warning("%s left the router (%s); reconnecting", api.component, details.reason)
+
+    component.on("leave", left)
+
+    return component
+
+
+def setup_logging(level: str | None = None) -> None:
+    """Readable logs for a component (the router prefixes them with the worker name)."""
+    level = level or os.environ.get("WAMPGATE_LOG_LEVEL", "info")
+    coloredlogs.install(level=level.upper(), fmt="%(name)s %(levelname)s %(message)s")
+    # Autobahn logs through txaio into `logging`; its connection chatter is noise here.
+    logging.getLogger("autobahn").setLevel(logging.ERROR)
+
+
+async def run_until_stopped(component: Component) -> None:
+    """Run ``component`` until SIGTERM or SIGINT, then leave the router cleanly."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    done = asyncio.ensure_future(component.start(loop=loop))
+    stopper = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({done, stopper}, return_when=asyncio.FIRST_COMPLETED)
+    if not done.done():
+        await component.stop()
+        with contextlib.suppress(TimeoutError, ApplicationError):
+            await asyncio.wait_for(done, timeout=5)
+    stopper.cancel()
+
+
+def main(api: Api, extend: Callable[[Component], None] | None = None) -> None:
+    """Entry point shared by the component modules."""
+    setup_logging()
+    try:
+        settings = BackendSettings.from_env()
+    except SettingsError as exc:
+        raise SystemExit(f"{api.component}: {exc}") from None
+    component = create_component(api, settings)
+    if extend is not None:
+        extend(component)
+    asyncio.run(run_until_stopped(component))

@@ -1,0 +1,35 @@
+"""Every public URI of wampgate, in one place.
+
+Third-party clients rely on these names (see DESIGN.md); change them only
+together with the contract.
+"""
+
+from typing import Final
+
+CALC_ADD: Final = "demo.calc.add"
+CALC_MUL: Final = "demo.calc.mul"
+CALC_XSUM: Final = "demo.calc.xsum"
+CALC_BROKEN: Final = "demo.calc.broken"
+CALC_ERROR_BROKEN: Final = "demo.calc.error.broken"
+
+CLOCK_TICK: Final = "demo.clock.tick"
+
+ECHO: Final = "demo.echo"
+
+CATALOG_LIST: Final = "wampgate.catalog.list"
+CATALOG_DESCRIBE: Final = "wampgate.catalog.describe"
+#: Each component registers ``<prefix><component name>``; the catalog calls them.
+CATALOG_COMPONENT_PREFIX: Final = "wampgate.catalog.component."
+
+ERROR_INVALID_ARGUMENT: Final = "wamp.error.invalid_argument"
+ERROR_NO_SUCH_PROCEDURE: Final = "wamp.error.no_such_procedure"
+
+# WAMP meta API (implemented by the router).
+META_SESSION_COUNT: Final = "wamp.session.count"
+META_SESSION_LIST: Final = "wamp.session.list"
+META_REGISTRATION_LIST: Final = "wamp.registration.list"
+META_REGISTRATION_GET: Final = "wamp.registration.get"
+META_REGISTRATION_COUNT_CALLEES: Final = "wamp.registration.count_callees"
+META_SUBSCRIPTION_LIST: Final = "wamp.subscription.list"
+META_SUBSCRIPTION_GET: Final = "wamp.subscription.get"
+META_SUBSCRIPTION_COUNT_SUBSCRIBERS: Final = "wamp.subscription.count_subscribers"

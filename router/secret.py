@@ -1,0 +1,36 @@
+"""The backend secret: components authenticate to the router with it (WAMP-CRA)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import stat
+from pathlib import Path
+
+log = logging.getLogger("wampgate.router")
+
+ENV_SECRET = "WAMPGATE_BACKEND_SECRET"
+
+
+def load_or_create(path: Path, env: dict[str, str] | os._Environ[str] = os.environ) -> str:
+    """The secret from the environment, else from ``path``, created (mode 0600) on first use."""
+    if env.get(ENV_SECRET):
+        return env[ENV_SECRET]
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            log.warning("%s was readable by others (mode %o); made it 0600", path, mode)
+            path.chmod(0o600)
+        secret = path.read_text().strip()
+        if not secret:
+            raise ValueError(f"{path} is empty; delete it to generate a new secret") from None
+        return secret
+    secret = secrets.token_urlsafe(32)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secret + "\n")
+    log.info("generated a new backend secret in %s (mode 0600)", path)
+    return secret
