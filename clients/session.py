@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -56,7 +56,7 @@ class ClientSettings:
     initial_retry_delay: float = 0.5
     max_retry_delay: float = 5.0
 
-    def component(self) -> Component:
+    def component(self, is_fatal: Callable[[BaseException], bool] | None = None) -> Component:
         transport = {
             "type": "websocket",
             "url": self.url,
@@ -70,7 +70,12 @@ class ClientSettings:
         authentication: dict[str, Any] = {}
         if self.ticket is not None:
             authentication["ticket"] = {"authid": self.authid, "ticket": self.ticket}
-        return Component(transports=[transport], realm=self.realm, authentication=authentication)
+        return Component(
+            transports=[transport],
+            realm=self.realm,
+            authentication=authentication,
+            is_fatal=is_fatal,
+        )
 
 
 @dataclass(frozen=True)
@@ -178,6 +183,8 @@ class Session:
         self._subscriptions: list[Subscription] = []
         self._first_failure: asyncio.Future[str] | None = None
         self._done: asyncio.Future[Any] | None = None
+        self._closing = False
+        #: How many times a session was joined (reconnects count).
         self.joins = 0
 
     @property
@@ -192,7 +199,9 @@ class Session:
         """Connect and join; raise :class:`ConnectError` if that fails."""
         loop = asyncio.get_running_loop()
         self._first_failure = loop.create_future()
-        component = self._component = self.settings.component()
+        # Until the first join, a failure ends the attempt (the caller gets a
+        # ConnectError); after it, the component reconnects for ever.
+        component = self._component = self.settings.component(is_fatal=lambda _: self.joins == 0)
         component.on("join", self._on_join)
         component.on("leave", self._on_leave)
         component.on("disconnect", self._on_disconnect)
@@ -208,6 +217,8 @@ class Session:
             return self
         if self._first_failure in finished:
             reason = self._first_failure.result()
+            # The failure was fatal (see is_fatal): let the component wind down itself.
+            await asyncio.wait({self._done}, timeout=5)
         elif self._done in finished:
             reason = str(self._done.exception() or "the router closed the connection")
         else:
@@ -220,8 +231,10 @@ class Session:
         component, self._component = self._component, None
         if component is None:
             return
-        with contextlib.suppress(ApplicationError, SessionNotReady, TransportLost):
-            await component.stop()
+        self._closing = True
+        if self._done is not None and not self._done.done():
+            with contextlib.suppress(ApplicationError, SessionNotReady, TransportLost):
+                await component.stop()
         if self._done is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.shield(self._done), timeout=5)
@@ -261,7 +274,7 @@ class Session:
             self._first_failure.set_result(str(exc) or type(exc).__name__)
 
     def _lost(self) -> None:
-        if self._session is not None:
+        if self._session is not None and not self._closing:
             log.warning("connection to %s lost; reconnecting", self.settings.url)
         self._session = None
         self._joined.clear()

@@ -9,12 +9,11 @@ and Python interpreter into its state directory. :func:`render` is pure.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import io
 import ipaddress
 import json
 import os
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -207,20 +206,25 @@ def render(template: dict[str, Any], settings: GatewaySettings) -> dict[str, Any
     return config
 
 
-def check(config: dict[str, Any]) -> None:
-    """Run Crossbar's own configuration checks; raise :class:`ConfigError` on a problem."""
-    # Crossbar's import chain prints a harmless NumPy ABI traceback; keep it quiet.
-    with contextlib.redirect_stderr(io.StringIO()):
-        from crossbar.common.checkconfig import InvalidConfigException
-        from crossbar.personality import Personality
-    # checkconfig resolves ${VAR} secrets from the environment and edits the dict.
-    probe = copy.deepcopy(config)
-    with contextlib.redirect_stdout(io.StringIO()):
-        try:
-            Personality.check_config(Personality, probe)
-        except InvalidConfigException as exc:
-            first = str(exc).strip().splitlines()[0]
-            raise ConfigError(f"invalid node configuration: {first}") from None
+def check(node_dir: Path, crossbar: str, env: dict[str, str]) -> None:
+    """Run ``crossbar check`` on the rendered node directory; raise :class:`ConfigError`.
+
+    Crossbar's checker runs on Twisted, so it runs in a process of its own.
+    """
+    done = subprocess.run(
+        [crossbar, "check", "--cbdir", str(node_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    if done.returncode == 0 and "looks good" in output:
+        return
+    errors = [line for line in output.splitlines() if line.startswith("Error")]
+    reason = errors[0] if errors else output.strip().splitlines()[-1:] or ["crossbar check failed"]
+    raise ConfigError(f"invalid node configuration {node_dir / 'config.json'}: {reason}")
 
 
 def write(config: dict[str, Any], node_dir: Path) -> Path:

@@ -98,37 +98,34 @@ class Gateway:
     def log_file(self) -> Path:
         return self.settings.node_dir / "node.log"
 
-    def prepare(self) -> list[str]:
-        """Check and render everything; return the command that starts the node."""
-        settings = self.settings
-        config = node_config.render(node_config.load_template(settings.root), settings)
-        self._expected = set(node_config.components(config))
-        secret = backend_secret.load_or_create(settings.secret_file)
-        os.environ[backend_secret.ENV_SECRET] = secret  # checkconfig resolves ${VAR} from here
-        node_config.check(config)
-        check_port_free(settings.host, settings.port, "web")
-        check_port_free("127.0.0.1", settings.echo_port, "echo")
-        if len(str(settings.socket_path).encode()) > 100:
-            raise GatewayError(f"state dir path too long for a unix socket: {settings.socket_path}")
-        node_config.write(config, settings.node_dir)
-        settings.socket_path.unlink(missing_ok=True)
-        return [
-            crossbar_executable(),
-            "start",
-            "--cbdir",
-            str(settings.node_dir),
-            "--loglevel",
-            "info",
-        ]
-
-    def start(self) -> None:
-        command = self.prepare()
+    def _environment(self) -> dict[str, str]:
         env = dict(os.environ)
         env[backend_secret.ENV_SECRET] = backend_secret.load_or_create(self.settings.secret_file)
         # Guests find python3 and wampgate where this interpreter lives.
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
         env["PYTHONUNBUFFERED"] = "1"
         env.pop("PYTHONASYNCIODEBUG", None)
+        return env
+
+    def prepare(self) -> tuple[list[str], dict[str, str]]:
+        """Check and render everything; return the command and environment of the node."""
+        settings = self.settings
+        config = node_config.render(node_config.load_template(settings.root), settings)
+        self._expected = set(node_config.components(config))
+        check_port_free(settings.host, settings.port, "web")
+        check_port_free("127.0.0.1", settings.echo_port, "echo")
+        if len(str(settings.socket_path).encode()) > 100:
+            raise GatewayError(f"state dir path too long for a unix socket: {settings.socket_path}")
+        env = self._environment()
+        crossbar = crossbar_executable()
+        node_config.write(config, settings.node_dir)
+        node_config.check(settings.node_dir, crossbar, env)
+        settings.socket_path.unlink(missing_ok=True)
+        cbdir = str(settings.node_dir)
+        return [crossbar, "start", "--cbdir", cbdir, "--loglevel", "info"], env
+
+    def start(self) -> None:
+        command, env = self.prepare()
         self._process = subprocess.Popen(
             command,
             stdin=subprocess.DEVNULL,
