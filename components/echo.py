@@ -68,6 +68,9 @@ def create_echo_factory(host: str, port: int) -> WebSocketServerFactory:
     factory.setProtocolOptions(
         maxMessagePayloadSize=MAX_MESSAGE_SIZE,
         maxFramePayloadSize=MAX_MESSAGE_SIZE,
+        # Close with a status code (1009 "too big", 1002 "protocol error") instead
+        # of dropping the TCP connection, so clients learn why.
+        failByDrop=False,
     )
     return factory
 

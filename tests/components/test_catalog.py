@@ -1,0 +1,61 @@
+"""The catalog: live list of registered procedures with their schemas."""
+
+from __future__ import annotations
+
+import pytest
+
+from wampgate.clients import NoSuchProcedure, Session
+from wampgate.components import calc, catalog, uris
+
+
+def test_merge_describes_known_and_lists_unknown() -> None:
+    described = [("calc", calc.api.describe())]
+    registered = [uris.CALC_ADD, "other.thing", uris.CATALOG_COMPONENT_PREFIX + "calc"]
+    merged = catalog.merge(registered, described)
+    assert [m["uri"] for m in merged] == [uris.CALC_ADD, "other.thing"]
+    assert merged[0]["component"] == "calc"
+    assert merged[0]["doc"] == "Add two numbers."
+    assert merged[1] == {
+        "uri": "other.thing",
+        "doc": "",
+        "positional": [],
+        "params": {},
+        "result": {},
+    }
+
+
+async def test_list_has_every_demo_procedure_with_schemas(session: Session) -> None:
+    entries = await session.call(uris.CATALOG_LIST)
+    by_uri = {e["uri"]: e for e in entries}
+    expected = {
+        uris.CALC_ADD,
+        uris.CALC_MUL,
+        uris.CALC_XSUM,
+        uris.CALC_BROKEN,
+        uris.ECHO,
+        uris.CATALOG_LIST,
+        uris.CATALOG_DESCRIBE,
+    }
+    assert expected <= set(by_uri)
+    assert not any(u.startswith(uris.CATALOG_COMPONENT_PREFIX) for u in by_uri)
+    add = by_uri[uris.CALC_ADD]
+    assert add["params"]["properties"] == {"a": {"type": "number"}, "b": {"type": "number"}}
+    assert add["params"]["required"] == ["a", "b"]
+    assert add["result"] == {"type": "number"}
+    assert add["positional"] == ["a", "b"]
+    xsum = by_uri[uris.CALC_XSUM]
+    assert xsum["params"]["properties"]["numbers"] == {
+        "type": "array",
+        "items": {"type": "number"},
+    }
+    for entry in entries:
+        assert entry["doc"], f"{entry['uri']} has no docstring"
+
+
+async def test_describe_one_and_unknown(session: Session) -> None:
+    info = await session.call(uris.CATALOG_DESCRIBE, uris.CALC_MUL)
+    assert info["uri"] == uris.CALC_MUL
+    assert info["doc"] == "Multiply two numbers."
+    assert info["component"] == "calc"
+    with pytest.raises(NoSuchProcedure, match="demo.calc.nope"):
+        await session.call(uris.CATALOG_DESCRIBE, "demo.calc.nope")

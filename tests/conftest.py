@@ -1,0 +1,50 @@
+"""One real gateway (Crossbar + components) for the whole test session.
+
+It listens on free ports with its own state directory, so the suite runs
+beside a gateway a developer has on 8080. It is ready when Crossbar logged
+boot-complete and every component logged its WAMP join.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import free_port
+from wampgate.clients import Session, connect
+from wampgate.router.config import GatewaySettings
+from wampgate.router.launcher import Gateway
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "tests" / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    settings = GatewaySettings(
+        root=ROOT,
+        state_dir=tmp_path_factory.mktemp("gw"),
+        port=free_port(),
+        echo_port=free_port(),
+        clock_interval=0.25,
+    )
+    gw = Gateway(settings)
+    try:
+        gw.start()
+        gw.wait_ready(timeout=90)
+        yield gw
+    finally:
+        gw.stop()
+
+
+@pytest.fixture(scope="session")
+def url(gateway: Gateway) -> str:
+    return gateway.settings.url
+
+
+@pytest.fixture(scope="session")
+async def session(url: str) -> AsyncIterator[Session]:
+    async with connect(url) as s:
+        yield s
