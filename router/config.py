@@ -215,15 +215,16 @@ def check(node_dir: Path, crossbar: str, env: dict[str, str]) -> None:
         [crossbar, "check", "--cbdir", str(node_dir)],
         capture_output=True,
         text=True,
-        env=env,
+        # Crossbar leaves the process without flushing a piped stdout.
+        env={**env, "PYTHONUNBUFFERED": "1"},
         timeout=60,
         check=False,
     )
-    output = done.stdout + done.stderr
+    output = (done.stdout + done.stderr).strip()
     if done.returncode == 0 and "looks good" in output:
         return
-    errors = [line for line in output.splitlines() if line.startswith("Error")]
-    reason = errors[0] if errors else output.strip().splitlines()[-1:] or ["crossbar check failed"]
+    lines = output.splitlines() or ["crossbar check printed nothing"]
+    reason = next((line for line in lines if line.startswith("Error")), lines[-1])
     raise ConfigError(f"invalid node configuration {node_dir / 'config.json'}: {reason}")
 
 

@@ -1,0 +1,91 @@
+"""The asyncio client against the real router: errors, serializers, reconnects."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.helpers import CuttableProxy, free_port
+from wampgate.clients import (
+    CallError,
+    ConnectError,
+    NoSuchProcedure,
+    NotAuthorized,
+    Session,
+    connect,
+)
+from wampgate.components import uris
+from wampgate.router.launcher import Gateway
+
+
+@pytest.mark.parametrize("serializer", ["json", "msgpack", "cbor"])
+async def test_every_serializer(url: str, serializer: str) -> None:
+    async with connect(url, serializer=serializer) as s:
+        assert await s.call(uris.CALC_ADD, 2, 3) == 5
+        assert await s.call(uris.ECHO, {"k": "ü"}) == {"k": "ü"}
+
+
+async def test_unknown_procedure(session: Session) -> None:
+    with pytest.raises(NoSuchProcedure) as caught:
+        await session.call("demo.nothing.here")
+    assert caught.value.uri == "wamp.error.no_such_procedure"
+
+
+async def test_anonymous_may_not_register_or_publish(url: str) -> None:
+    async with connect(url) as s:
+        with pytest.raises(NotAuthorized):
+            await s.publish(uris.CLOCK_TICK, {"seq": -1, "time": "forged"})
+        # Register a URI nobody holds (the router answers procedure_already_exists
+        # for a taken one, whatever the role).
+        raw = s._session
+        with pytest.raises(Exception) as caught:
+            await raw.register(lambda: None, "demo.unclaimed.procedure")
+        assert getattr(caught.value, "error", "") == "wamp.error.not_authorized"
+        # The session survives both refusals.
+        assert await s.call(uris.CALC_ADD, 1, 1) == 2
+
+
+async def test_connect_errors_name_the_url() -> None:
+    port = free_port()
+    bad = f"ws://127.0.0.1:{port}/ws"
+    with pytest.raises(ConnectError) as caught:
+        async with connect(bad, connect_timeout=5):
+            pass
+    assert caught.value.url == bad
+    assert str(port) in str(caught.value)
+
+
+async def test_unknown_realm_is_a_connect_error(url: str) -> None:
+    with pytest.raises(ConnectError, match="no_such_realm"):
+        async with connect(url, realm="no-such-realm", connect_timeout=5):
+            pass
+
+
+async def test_reconnects_and_resubscribes_after_the_connection_is_cut(
+    gateway: Gateway,
+) -> None:
+    proxy = await CuttableProxy(gateway.settings.port).start()
+    try:
+        async with connect(f"ws://127.0.0.1:{proxy.port}/ws", initial_retry_delay=0.2) as s:
+            async with s.subscribe(uris.CLOCK_TICK) as ticks:
+                before = await ticks.next(timeout=10)
+                assert s.joins == 1
+                assert proxy.cut() >= 2
+                # Events flow again once the client is back, on a new session.
+                deadline = asyncio.get_running_loop().time() + 20
+                while s.joins < 2:
+                    assert asyncio.get_running_loop().time() < deadline, "no rejoin"
+                    await ticks.next(timeout=20)
+                after = await ticks.next(timeout=10)
+                assert after.value["seq"] > before.value["seq"]
+                assert await s.call(uris.CALC_MUL, 3, 4) == 12
+            assert proxy.connections >= 2
+    finally:
+        await proxy.close()
+
+
+async def test_call_error_carries_args(session: Session) -> None:
+    with pytest.raises(CallError) as caught:
+        await session.call(uris.CALC_BROKEN)
+    assert caught.value.error_args == ("demo.calc.broken always fails, on purpose",)

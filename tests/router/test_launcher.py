@@ -1,0 +1,130 @@
+"""Starting and stopping gateways, and what the router does with bad peers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from pathlib import Path
+
+import pytest
+import websockets
+
+from tests.helpers import free_port
+from wampgate.clients import Session
+from wampgate.components import runtime, uris
+from wampgate.components.calc import api as calc_api
+from wampgate.router.config import GatewaySettings
+from wampgate.router.launcher import Gateway, GatewayError, check_port_free
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def group_members(pgid: int) -> list[int]:
+    members = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            # Field 5 is the process group; the command name (field 2) may hold spaces.
+            fields = stat.rsplit(")", 1)[1].split()
+            if int(fields[2]) == pgid:
+                members.append(int(entry))
+    return members
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_port_in_use_is_a_clear_error(gateway: Gateway) -> None:
+    with pytest.raises(GatewayError, match=f"port {gateway.settings.port} on 127.0.0.1 is already"):
+        check_port_free("127.0.0.1", gateway.settings.port, "web")
+    busy = GatewaySettings(
+        root=ROOT,
+        state_dir=gateway.settings.state_dir / "second",
+        port=gateway.settings.port,
+        echo_port=free_port(),
+    )
+    with pytest.raises(GatewayError, match="already in use"):
+        Gateway(busy).prepare()
+
+
+def test_stop_leaves_nothing_running(tmp_path: Path) -> None:
+    settings = GatewaySettings(
+        root=ROOT, state_dir=tmp_path, port=free_port(), echo_port=free_port()
+    )
+    gw = Gateway(settings)
+    gw.start()
+    try:
+        gw.wait_ready(timeout=90)
+        assert gw.pid is not None
+        members = group_members(gw.pid)
+        # Controller, router worker and one process per component at least.
+        assert len(members) >= 6, members
+        assert port_open(settings.port) and port_open(settings.echo_port)
+    finally:
+        code = gw.stop()
+    assert code in (0, 1, -15)  # Crossbar exits 1 on SIGTERM: a clean stop
+    assert group_members(gw.pid) == []
+    assert not port_open(settings.port) and not port_open(settings.echo_port)
+    assert not settings.socket_path.exists()
+
+
+async def test_backend_needs_the_secret(gateway: Gateway) -> None:
+    wrong = runtime.BackendSettings(
+        transport=f"unix:{gateway.settings.socket_path}",
+        realm=gateway.settings.realm,
+        authid="backend",
+        secret="not-the-secret",
+    )
+    component = runtime.create_component(calc_api, wrong)
+    failed: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+
+    def on_leave(session: object, details: object) -> None:
+        if not failed.done():
+            failed.set_result(str(getattr(details, "reason", "")))
+
+    component.on("leave", on_leave)
+    done = asyncio.ensure_future(component.start(loop=asyncio.get_running_loop()))
+    try:
+        reason = await asyncio.wait_for(failed, 15)
+    finally:
+        await component.stop()
+        done.cancel()
+    assert reason in ("wamp.error.not_authorized", "wamp.error.authentication_failed")
+
+
+async def test_malformed_frame_closes_only_that_connection(
+    gateway: Gateway, session: Session
+) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", gateway.settings.port)
+    writer.write(
+        b"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        b"Sec-WebSocket-Protocol: wamp.2.json\r\n\r\n"
+    )
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+    assert head.startswith(b"HTTP/1.1 101")
+    # Reserved opcode 0x3 with RSV bits set and no mask: a protocol violation.
+    writer.write(b"\xf3\x05hello" * 4)
+    await writer.drain()
+    rest = await asyncio.wait_for(reader.read(), 10)  # the router closes the connection
+    assert rest == b"" or rest[0] & 0x0F == 0x8  # nothing, or a close frame
+    writer.close()
+    assert await session.call(uris.CALC_ADD, 1, 2) == 3
+
+
+async def test_oversized_message_closes_only_that_connection(
+    gateway: Gateway, session: Session
+) -> None:
+    async with websockets.connect(
+        gateway.settings.url, subprotocols=["wamp.2.json"], max_size=2**25
+    ) as ws:
+        with pytest.raises(websockets.ConnectionClosed):
+            await ws.send("[" + "1," * (2 * 1024 * 1024) + "1]")
+            await ws.recv()
+    assert await session.call(uris.CALC_ADD, 2, 2) == 4
