@@ -1,0 +1,53 @@
+# wampgate: `make up` starts the gateway, `make test` runs every check.
+# Both set up what they need first: a virtualenv from pyproject.toml and the
+# npm packages from web/package-lock.json.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NPM_STAMP := web/node_modules/.installed
+
+.PHONY: setup up test check lint types pytest format clean
+
+setup: $(STAMP) $(NPM_STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11+"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(NPM_STAMP): web/package.json web/package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20+ and npm"; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+up: setup
+	$(BIN)/wampgate up
+
+test: setup check pytest
+
+check: lint types
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# mypy needs the wampgate.* names; the folders are mapped to them by setuptools,
+# so give mypy the same view through symlinks.
+types: $(STAMP)
+	@mkdir -p .mypy-src/wampgate
+	@for d in router components clients; do ln -sfn ../../$$d .mypy-src/wampgate/$$d; done
+	$(BIN)/mypy -p wampgate.router -p wampgate.components -p wampgate.clients
+
+pytest: setup
+	$(BIN)/pytest
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) web/node_modules .mypy-src .mypy_cache .ruff_cache .pytest_cache tests/artifacts
