@@ -21,7 +21,10 @@ $(STAMP): pyproject.toml
 
 $(NPM_STAMP): web/package.json web/package-lock.json
 	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20+ and npm"; exit 1; }
-	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@# `npm ci` refuses this lock file: npm leaves the platform-specific optional
+	@# packages of msgpackr/cbor-x out of it. `install --no-save` follows the
+	@# lock file's versions and never rewrites it.
+	cd web && npm install --no-save --no-audit --no-fund --loglevel=error
 	@touch $@
 
 up: setup
