@@ -11,11 +11,11 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-
-from tests.helpers import free_port
 from wampgate.clients import Session, connect
 from wampgate.router.config import GatewaySettings
 from wampgate.router.launcher import Gateway
+
+from tests.helpers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"

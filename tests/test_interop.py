@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from wampgate.router.launcher import Gateway
 
 WEB = Path(__file__).resolve().parent.parent / "web"

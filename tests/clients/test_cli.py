@@ -10,10 +10,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
-from tests.helpers import free_port
 from wampgate.clients import cli
 from wampgate.router.launcher import Gateway
+
+from tests.helpers import free_port
 
 WAMPGATE = str(Path(sys.executable).parent / "wampgate")
 
@@ -47,7 +47,10 @@ def test_format_procedure() -> None:
         "params": {"properties": {"a": {"type": "number"}, "b": {"type": "number"}}},
         "result": {"type": "number"},
     }
-    assert cli.format_procedure(info) == "demo.calc.add(a: number, b: number) -> number  Add two numbers."
+    assert (
+        cli.format_procedure(info)
+        == "demo.calc.add(a: number, b: number) -> number  Add two numbers."
+    )
 
 
 async def run(gateway: Gateway | None, *args: str, timeout: float = 30) -> tuple[int, str, str]:
@@ -92,7 +95,9 @@ async def test_usage_errors_exit_2(gateway: Gateway) -> None:
 
 async def test_cannot_connect_exits_3_and_names_the_url() -> None:
     url = f"ws://127.0.0.1:{free_port()}/ws"
-    code, _, err = await run(None, "call", "--url", url, "--timeout", "5", "demo.calc.add", "1", "2")
+    code, _, err = await run(
+        None, "call", "--url", url, "--timeout", "5", "demo.calc.add", "1", "2"
+    )
     assert code == 3
     assert url in err
 
@@ -107,7 +112,17 @@ async def test_subscribe_writes_jsonl(gateway: Gateway, tmp_path: Path) -> None:
     # Two subscribers, each recording its own kind of message to its own file.
     (code1, out1, _), (code2, _, _) = await asyncio.gather(
         run(gateway, "subscribe", "demo.clock.tick", "--jsonl", str(ticks), "--count", "3"),
-        run(gateway, "subscribe", "demo.", "--match", "prefix", "--jsonl", str(echoes), "--count", "2"),
+        run(
+            gateway,
+            "subscribe",
+            "demo.",
+            "--match",
+            "prefix",
+            "--jsonl",
+            str(echoes),
+            "--count",
+            "2",
+        ),
     )
     assert code1 == code2 == 0
     lines = [json.loads(line) for line in ticks.read_text().splitlines()]

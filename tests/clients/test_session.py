@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
-from tests.helpers import CuttableProxy, free_port
 from wampgate.clients import (
     CallError,
     ConnectError,
@@ -17,6 +15,8 @@ from wampgate.clients import (
 )
 from wampgate.components import uris
 from wampgate.router.launcher import Gateway
+
+from tests.helpers import CuttableProxy, free_port
 
 
 @pytest.mark.parametrize("serializer", ["json", "msgpack", "cbor"])

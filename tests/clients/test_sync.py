@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from wampgate.clients import InvalidArgument, connect_sync
 from wampgate.components import uris
 from wampgate.router.launcher import Gateway

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from wampgate.clients import CallError, InvalidArgument, Session
 from wampgate.components import calc, uris
 from wampgate.components.framework import ProcedureError

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from wampgate.clients import NoSuchProcedure, Session
 from wampgate.components import calc, catalog, uris
 
@@ -57,5 +56,5 @@ async def test_describe_one_and_unknown(session: Session) -> None:
     assert info["uri"] == uris.CALC_MUL
     assert info["doc"] == "Multiply two numbers."
     assert info["component"] == "calc"
-    with pytest.raises(NoSuchProcedure, match="demo.calc.nope"):
+    with pytest.raises(NoSuchProcedure, match=r"demo\.calc\.nope"):
         await session.call(uris.CATALOG_DESCRIBE, "demo.calc.nope")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-
 from wampgate.clients import Session
 from wampgate.components import clock, uris
 

@@ -6,7 +6,6 @@ import json
 
 import pytest
 import websockets
-
 from wampgate.clients import CallResult, Session
 from wampgate.components import echo, uris
 from wampgate.router.launcher import Gateway

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from wampgate.router import config
 from wampgate.router.config import ConfigError, GatewaySettings
 from wampgate.router.launcher import crossbar_executable
@@ -26,7 +25,7 @@ def roles(cfg: dict) -> dict[str, list[dict]]:  # type: ignore[type-arg]
 
 def test_template_defaults_match_the_design() -> None:
     cfg = config.load_template(ROOT)
-    web = [t for t in cfg["workers"][0]["transports"] if t["type"] == "web"][0]
+    web = next(t for t in cfg["workers"][0]["transports"] if t["type"] == "web")
     assert web["endpoint"] == {"type": "tcp", "interface": "127.0.0.1", "port": 8080}
     assert set(web["paths"]) == {"/", "ws", "echo"}
     assert web["paths"]["ws"]["serializers"] == ["json", "msgpack", "cbor"]
@@ -75,7 +74,7 @@ def test_render_applies_the_settings(tmp_path: Path) -> None:
         env = guest["options"]["env"]["vars"]
         assert env["WAMPGATE_BACKEND"] == f"unix:{s.socket_path}"
         assert env["WAMPGATE_REALM"] == "other"
-    echo = [g for g in cfg["workers"] if g.get("id") == "echo"][0]
+    echo = next(g for g in cfg["workers"] if g.get("id") == "echo")
     assert echo["options"]["env"]["vars"]["WAMPGATE_ECHO_PORT"] == "19123"
     # The template itself is untouched.
     assert config.load_template(ROOT)["workers"][0]["realms"][0]["name"] == "realm1"
@@ -98,7 +97,11 @@ def test_bad_settings_are_refused(tmp_path: Path, overrides: dict, message: str)
 
 
 def test_settings_from_env(tmp_path: Path) -> None:
-    env = {"WAMPGATE_PORT": "18000", "WAMPGATE_HOST": "127.0.0.3", "WAMPGATE_STATE_DIR": str(tmp_path)}
+    env = {
+        "WAMPGATE_PORT": "18000",
+        "WAMPGATE_HOST": "127.0.0.3",
+        "WAMPGATE_STATE_DIR": str(tmp_path),
+    }
     s = GatewaySettings.from_env(ROOT, env, port=18001)
     assert (s.host, s.port, s.echo_port, s.state_dir) == ("127.0.0.3", 18001, 9000, tmp_path)
     with pytest.raises(ConfigError, match="WAMPGATE_PORT"):

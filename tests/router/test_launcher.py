@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 import websockets
-
-from tests.helpers import free_port
 from wampgate.clients import Session
 from wampgate.components import runtime, uris
 from wampgate.components.calc import api as calc_api
 from wampgate.router.config import GatewaySettings
 from wampgate.router.launcher import Gateway, GatewayError, check_port_free
+
+from tests.helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
