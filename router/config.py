@@ -183,6 +183,10 @@ def render(template: dict[str, Any], settings: GatewaySettings) -> dict[str, Any
     web["endpoint"]["port"] = settings.port
     paths = web["paths"]
     paths["/"]["directory"] = str(settings.root / "web")
+    if "vendor" in paths:  # the autobahn-browser bundle, installed by npm
+        paths["vendor"]["directory"] = str(
+            settings.root / "web" / "node_modules" / "autobahn-browser"
+        )
     echo = paths["echo"]["backend"]
     echo["endpoint"]["port"] = settings.echo_port
     echo["url"] = f"ws://{echo['endpoint']['host']}:{settings.echo_port}/"

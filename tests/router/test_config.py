@@ -27,7 +27,7 @@ def test_template_defaults_match_the_design() -> None:
     cfg = config.load_template(ROOT)
     web = next(t for t in cfg["workers"][0]["transports"] if t["type"] == "web")
     assert web["endpoint"] == {"type": "tcp", "interface": "127.0.0.1", "port": 8080}
-    assert set(web["paths"]) == {"/", "ws", "echo"}
+    assert set(web["paths"]) == {"/", "vendor", "ws", "echo"}
     assert web["paths"]["ws"]["serializers"] == ["json", "msgpack", "cbor"]
     assert cfg["workers"][0]["realms"][0]["name"] == "realm1"
     assert config.components(cfg) == ["catalog", "calc", "clock", "echo"]
@@ -67,6 +67,7 @@ def test_render_applies_the_settings(tmp_path: Path) -> None:
     assert web["endpoint"]["interface"] == "127.0.0.2"
     assert web["endpoint"]["port"] == 18123
     assert web["paths"]["/"]["directory"] == str(ROOT / "web")
+    assert web["paths"]["vendor"]["directory"] == str(ROOT / "web/node_modules/autobahn-browser")
     assert web["paths"]["echo"]["backend"]["url"] == "ws://127.0.0.1:19123/"
     assert router["transports"][1]["endpoint"] == {"type": "unix", "path": str(s.socket_path)}
     for guest in cfg["workers"][1:]:
