@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NPM_STAMP := web/node_modules/.installed
 
-.PHONY: setup up test check lint types pytest format clean
+.PHONY: setup up test check lint types jstest pytest chromium format clean
 
 setup: $(STAMP) $(NPM_STAMP)
 
@@ -30,7 +30,16 @@ $(NPM_STAMP): web/package.json web/package-lock.json
 up: setup
 	$(BIN)/wampgate up
 
-test: setup check pytest
+test: setup chromium check jstest pytest
+
+# Browser tests drive Debian's Chromium; install it when it is missing.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
 
 check: lint types
 
@@ -44,6 +53,9 @@ types: $(STAMP)
 	@mkdir -p .mypy-src/wampgate
 	@for d in router components clients; do ln -sfn ../../$$d .mypy-src/wampgate/$$d; done
 	$(BIN)/mypy -p wampgate.router -p wampgate.components -p wampgate.clients
+
+jstest: $(NPM_STAMP)
+	node --test web/test/
 
 pytest: setup
 	$(BIN)/pytest

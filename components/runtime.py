@@ -159,7 +159,10 @@ async def run_until_stopped(component: Component) -> None:
     done = asyncio.ensure_future(component.start(loop=loop))
     stopper = asyncio.ensure_future(stop.wait())
     await asyncio.wait({done, stopper}, return_when=asyncio.FIRST_COMPLETED)
-    if not done.done():
+    session = component._session
+    if not done.done() and session is not None and session.is_attached():
+        # Leave cleanly. While Autobahn waits to reconnect, stop() trips over its
+        # own retry timer, so then the process just ends.
         await component.stop()
         with contextlib.suppress(TimeoutError, ApplicationError):
             await asyncio.wait_for(done, timeout=5)

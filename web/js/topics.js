@@ -42,6 +42,7 @@ function renderEvent(entry) {
 function onEvent(sub, event) {
   sub.count += 1;
   sub.times.push(performance.now());
+  if (sub.stats) showStats(sub);
   if (sub.paused) return;
   const entry = { sub, event };
   if (paused) {
@@ -53,13 +54,15 @@ function onEvent(sub, event) {
   }
 }
 
+function showStats(sub, now = performance.now()) {
+  sub.times = sub.times.filter((t) => now - t <= RATE_WINDOW_MS);
+  const rate = sub.times.length / (RATE_WINDOW_MS / 1000);
+  sub.stats.textContent = `${sub.count} event(s) · ${rate.toFixed(1)}/s${sub.paused ? ' · paused' : ''}`;
+}
+
+// Rates decay while a topic is quiet, so refresh them every second too.
 function updateStats() {
-  const now = performance.now();
-  for (const sub of subs.values()) {
-    sub.times = sub.times.filter((t) => now - t <= RATE_WINDOW_MS);
-    const rate = sub.times.length / (RATE_WINDOW_MS / 1000);
-    sub.stats.textContent = `${sub.count} event(s) · ${rate.toFixed(1)}/s${sub.paused ? ' · paused' : ''}`;
-  }
+  for (const sub of subs.values()) showStats(sub);
 }
 
 function addSubscriptionView(sub) {
