@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, expect
+from wampgate.router.config import GatewaySettings
+from wampgate.router.launcher import Gateway
 
 from tests.helpers import free_port
 from tests.web.conftest import DESKTOP, NARROW, Console, screenshot
-from wampgate.router.config import GatewaySettings
-from wampgate.router.launcher import Gateway
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ["demo.calc.add", "demo.calc.mul", "demo.calc.xsum", "demo.calc.broken", "demo.echo"]
