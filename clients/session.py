@@ -34,6 +34,16 @@ from wampgate.clients.errors import (
 
 log = logging.getLogger("wampgate.clients")
 
+
+class _RoutineRetries(logging.Filter):
+    """Autobahn logs every connection attempt as a warning; they are routine."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("trying transport")
+
+
+logging.getLogger("autobahn.asyncio.component.Component").addFilter(_RoutineRetries())
+
 DEFAULT_URL = "ws://127.0.0.1:8080/ws"
 DEFAULT_REALM = "realm1"
 Match = Literal["exact", "prefix", "wildcard"]
