@@ -18,7 +18,7 @@ from typing import Any
 
 import coloredlogs
 from autobahn.asyncio.component import Component
-from autobahn.wamp.exception import ApplicationError
+from autobahn.wamp.exception import ApplicationError, SessionNotReady, TransportLost
 from autobahn.wamp.types import CallResult as WampCallResult
 from autobahn.wamp.types import RegisterOptions
 from wampgate.components import uris
@@ -146,12 +146,16 @@ def setup_logging(level: str | None = None) -> None:
     """Readable logs for a component (the router prefixes them with the worker name)."""
     level = level or os.environ.get("WAMPGATE_LOG_LEVEL", "info")
     coloredlogs.install(level=level.upper(), fmt="%(name)s %(levelname)s %(message)s")
-    # Autobahn logs through txaio into `logging`; its connection chatter is noise here.
+    # Autobahn logs through txaio into `logging`; its connection chatter is noise here,
+    # and a connection dropped by a stopping router is announced by our own leave log.
     logging.getLogger("autobahn").setLevel(logging.ERROR)
+    logging.getLogger("autobahn.asyncio.component.Component").addFilter(
+        lambda record: "TransportLost" not in record.getMessage()
+    )
 
 
 async def run_until_stopped(component: Component) -> None:
-    """Run ``component`` until SIGTERM or SIGINT, then leave the router cleanly."""
+    """Run ``component`` until SIGTERM or SIGINT, then leave the router and return."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -159,14 +163,18 @@ async def run_until_stopped(component: Component) -> None:
     done = asyncio.ensure_future(component.start(loop=loop))
     stopper = asyncio.ensure_future(stop.wait())
     await asyncio.wait({done, stopper}, return_when=asyncio.FIRST_COMPLETED)
-    session = component._session
-    if not done.done() and session is not None and session.is_attached():
-        # Leave cleanly. While Autobahn waits to reconnect, stop() trips over its
-        # own retry timer, so then the process just ends.
-        await component.stop()
-        with contextlib.suppress(TimeoutError, ApplicationError):
-            await asyncio.wait_for(done, timeout=5)
     stopper.cancel()
+    if done.done():
+        return
+    # When the router stops too, it may never answer our GOODBYE, and Autobahn's
+    # retry timers raise as they are torn down: give leaving a second, then go,
+    # and keep what is raised after this point out of the log.
+    loop.set_exception_handler(lambda _, context: log.debug("after stop: %s", context["message"]))
+    session = component._session
+    if session is not None and session.is_attached():
+        with contextlib.suppress(TimeoutError, ApplicationError, SessionNotReady, TransportLost):
+            await asyncio.wait_for(component.stop(), timeout=1)
+    done.cancel()
 
 
 def main(api: Api, extend: Callable[[Component], None] | None = None) -> None:
