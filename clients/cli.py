@@ -30,6 +30,7 @@ from wampgate.clients.session import (
     Session,
 )
 from wampgate.components import uris
+from wampgate.router.users import UsersError
 
 log = logging.getLogger("wampgate")
 
@@ -105,11 +106,15 @@ def format_procedure(info: dict[str, Any]) -> str:
 
 
 def settings_from(args: argparse.Namespace) -> ClientSettings:
+    if args.user and not args.ticket:
+        raise UsageError(f"--user {args.user} needs a ticket: set WAMPGATE_TICKET (or --ticket)")
     return ClientSettings(
         url=args.url,
         realm=args.realm,
         serializer=args.serializer,
         connect_timeout=args.timeout,
+        authid=args.user,
+        ticket=args.ticket if args.user else None,
     )
 
 
@@ -230,6 +235,33 @@ async def cmd_echo(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _state_dir(args: argparse.Namespace) -> Path:
+    from wampgate.router.config import GatewaySettings, find_root
+
+    root = Path(args.root).resolve() if args.root else find_root()
+    return GatewaySettings.from_env(root, state_dir=args.state_dir).state_dir
+
+
+def cmd_user(args: argparse.Namespace, out: TextIO) -> int:
+    from wampgate.router import users
+
+    path = _state_dir(args) / "users.json"
+    if args.action == "list":
+        for name in sorted(users.load(path)):
+            print(name, file=out)
+        return EXIT_OK
+    if not args.name:
+        raise UsageError(f"wampgate user {args.action} needs a NAME")
+    if args.action == "add":
+        ticket = users.add(path, args.name)
+        log.info("user %s saved in %s; restart the gateway to let them in", args.name, path)
+        print(ticket, file=out)
+    else:
+        users.remove(path, args.name)
+        log.info("user %s removed; restart the gateway to shut them out", args.name)
+    return EXIT_OK
+
+
 def cmd_up(args: argparse.Namespace) -> int:
     from wampgate.router.config import ConfigError, GatewaySettings, find_root
     from wampgate.router.launcher import up
@@ -280,6 +312,16 @@ def build_parser() -> argparse.ArgumentParser:
     client.add_argument(
         "--timeout", type=float, default=10.0, help="seconds to wait for the router (default 10)"
     )
+    client.add_argument(
+        "--user",
+        default=env.get("WAMPGATE_USER"),
+        help="log in as this named user (env WAMPGATE_USER); anonymous without it",
+    )
+    client.add_argument(
+        "--ticket",
+        default=env.get("WAMPGATE_TICKET"),
+        help="the user's ticket (prefer env WAMPGATE_TICKET: arguments show in ps)",
+    )
 
     p = sub.add_parser(
         "up",
@@ -296,6 +338,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--state-dir", help="secret, rendered config and logs (default .wampgate/ in the checkout)"
+    )
+    p.add_argument("--root", help="the wampgate checkout (default: found automatically)")
+
+    p = sub.add_parser(
+        "user",
+        help="manage named users who may publish (ticket login)",
+        description="add prints the new user's ticket; changes apply at the next `wampgate up`.",
+    )
+    p.add_argument("action", choices=["add", "list", "remove"])
+    p.add_argument("name", nargs="?")
+    p.add_argument(
+        "--state-dir", help="default .wampgate/ in the checkout (env WAMPGATE_STATE_DIR)"
     )
     p.add_argument("--root", help="the wampgate checkout (default: found automatically)")
 
@@ -373,9 +427,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     if args.command == "up":
         return cmd_up(args)
     try:
+        if args.command == "user":
+            return cmd_user(args, out or sys.stdout)
         return asyncio.run(COMMANDS[args.command](args, out or sys.stdout))
     except UsageError as exc:
         parser.error(str(exc))
+    except UsersError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except CallError as exc:
         print(
             f"error: {exc.uri}: {exc.message}" if exc.message else f"error: {exc.uri}",

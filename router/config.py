@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,6 +120,10 @@ class GatewaySettings:
         return self.state_dir / "backend.secret"
 
     @property
+    def users_file(self) -> Path:
+        return self.state_dir / "users.json"
+
+    @property
     def url(self) -> str:
         return f"ws://{self.host}:{self.port}/ws"
 
@@ -169,8 +174,15 @@ def components(config: dict[str, Any]) -> list[str]:
     ]
 
 
-def render(template: dict[str, Any], settings: GatewaySettings) -> dict[str, Any]:
-    """The template with this gateway's host, ports, realm, paths and interpreter."""
+def render(
+    template: dict[str, Any],
+    settings: GatewaySettings,
+    users: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The template with this gateway's host, ports, realm, paths and interpreter.
+
+    ``users`` (name -> ticket) may log in on ``/ws`` with WAMP-Ticket as role ``user``.
+    """
     config = copy.deepcopy(template)
     router = _router(config)
     realms = router.get("realms", [])
@@ -187,6 +199,11 @@ def render(template: dict[str, Any], settings: GatewaySettings) -> dict[str, Any
         paths["vendor"]["directory"] = str(
             settings.root / "web" / "node_modules" / "autobahn-browser"
         )
+    if users:
+        paths["ws"].setdefault("auth", {})["ticket"] = {
+            "type": "static",
+            "principals": {name: {"ticket": t, "role": "user"} for name, t in users.items()},
+        }
     echo = paths["echo"]["backend"]
     echo["endpoint"]["port"] = settings.echo_port
     echo["url"] = f"ws://{echo['endpoint']['host']}:{settings.echo_port}/"
@@ -235,5 +252,9 @@ def check(node_dir: Path, crossbar: str, env: dict[str, str]) -> None:
 def write(config: dict[str, Any], node_dir: Path) -> Path:
     node_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = node_dir / "config.json"
-    path.write_text(json.dumps(config, indent=2) + "\n")
+    # It may hold the named users' tickets: readable by its owner only.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(json.dumps(config, indent=2) + "\n")
+    path.chmod(0o600)
     return path

@@ -26,6 +26,7 @@ from typing import IO
 
 from wampgate.router import config as node_config
 from wampgate.router import secret as backend_secret
+from wampgate.router import users as named_users
 from wampgate.router.config import ConfigError, GatewaySettings
 
 log = logging.getLogger("wampgate.router")
@@ -84,10 +85,11 @@ class Gateway:
         self._echo = echo
         self._process: subprocess.Popen[str] | None = None
         self._reader: threading.Thread | None = None
-        self._expected: set[str] = set()
+        self.components: set[str] = set()
         self._joined: set[str] = set()
         self._booted = False
         self._failure: str | None = None
+        self.users: list[str] = []
         self._changed = threading.Condition()
 
     @property
@@ -110,8 +112,10 @@ class Gateway:
     def prepare(self) -> tuple[list[str], dict[str, str]]:
         """Check and render everything; return the command and environment of the node."""
         settings = self.settings
-        config = node_config.render(node_config.load_template(settings.root), settings)
-        self._expected = set(node_config.components(config))
+        users = named_users.load(settings.users_file)
+        config = node_config.render(node_config.load_template(settings.root), settings, users)
+        self.users = sorted(users)
+        self.components = set(node_config.components(config))
         check_port_free(settings.host, settings.port, "web")
         check_port_free("127.0.0.1", settings.echo_port, "echo")
         if len(str(settings.socket_path).encode()) > 100:
@@ -168,7 +172,7 @@ class Gateway:
         with self._changed:
             if BOOT_COMPLETE in line:
                 self._booted = True
-            elif (match := _JOINED.search(line)) and match.group(1) in self._expected:
+            elif (match := _JOINED.search(line)) and match.group(1) in self.components:
                 self._joined.add(match.group(1))
             elif _GUEST_FAILED.search(line) and not self.ready:
                 self._failure = line.strip()
@@ -178,7 +182,7 @@ class Gateway:
 
     @property
     def ready(self) -> bool:
-        return self._booted and self._expected <= self._joined
+        return self._booted and self.components <= self._joined
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         """Block until the node booted and every component joined; raise on failure."""
@@ -191,7 +195,7 @@ class Gateway:
                     )
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    missing = ", ".join(sorted(self._expected - self._joined)) or "node boot"
+                    missing = ", ".join(sorted(self.components - self._joined)) or "node boot"
                     raise GatewayError(
                         f"the gateway was not ready after {timeout:.0f}s (waiting for {missing}; "
                         f"see {self.log_file})"
@@ -240,7 +244,7 @@ def up(settings: GatewaySettings, *, verbose: bool = False) -> int:
     try:
         gateway.start()
         gateway.wait_ready()
-    except (ConfigError, GatewayError, OSError) as exc:
+    except (ConfigError, GatewayError, named_users.UsersError, OSError) as exc:
         gateway.stop()
         log.error("%s", exc)
         return 1
@@ -256,7 +260,9 @@ def up(settings: GatewaySettings, *, verbose: bool = False) -> int:
         settings.host,
         settings.port,
     )
-    log.info("components: %s. Ctrl-C stops everything.", ", ".join(sorted(gateway._expected)))
+    if gateway.users:
+        log.info("named users who may publish: %s", ", ".join(gateway.users))
+    log.info("components: %s. Ctrl-C stops everything.", ", ".join(sorted(gateway.components)))
     try:
         code = gateway.wait()
         log.error("Crossbar exited on its own (status %d); see %s", code, gateway.log_file)

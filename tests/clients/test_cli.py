@@ -168,3 +168,33 @@ async def test_help_on_every_command() -> None:
     for command in ["up", "call", "publish", "subscribe", "echo", "status", "procedures"]:
         code, out, _ = await run(None, command, "--help")
         assert code == 0 and "usage: wampgate " + command in out
+
+
+async def test_user_add_list_remove(tmp_path: Path) -> None:
+    state = str(tmp_path)
+    code, ticket, _ = await run(None, "user", "add", "alice", "--state-dir", state)
+    assert code == 0 and len(ticket.strip()) >= 24
+    assert await run(None, "user", "list", "--state-dir", state) == (0, "alice\n", "")
+    code, _, err = await run(None, "user", "add", "Not Valid", "--state-dir", state)
+    assert code == 2 and "user name" in err
+    code, _, _ = await run(None, "user", "remove", "alice", "--state-dir", state)
+    assert code == 0
+    assert (await run(None, "user", "list", "--state-dir", state))[1] == ""
+
+
+async def test_publish_as_a_named_user(gateway: Gateway) -> None:
+    from tests.conftest import TEST_TICKET, TEST_USER
+
+    code, _, err = await run(
+        gateway, "publish", "demo.chat.cli", '{"text": "x"}', "--user", TEST_USER
+    )
+    assert code == 2 and "WAMPGATE_TICKET" in err
+    os.environ["WAMPGATE_TICKET"] = TEST_TICKET
+    try:
+        code, _, err = await run(
+            gateway, "publish", "demo.chat.cli", '{"text": "x"}', "--user", TEST_USER
+        )
+    finally:
+        del os.environ["WAMPGATE_TICKET"]
+    assert code == 0, err
+    assert "published to demo.chat.cli" in err

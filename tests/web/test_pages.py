@@ -279,3 +279,36 @@ async def test_node_example_client(gateway: Gateway) -> None:
     assert lines[0] == "demo.calc.add(2, 3) = 5"
     seqs = [int(re.match(r"tick (\d+) at ", line).group(1)) for line in lines[1:]]  # type: ignore[union-attr]
     assert len(seqs) == 2 and seqs[1] == seqs[0] + 1
+
+
+async def test_named_user_signs_in_and_publishes(
+    page: Page, gateway: Gateway, console: Console
+) -> None:
+    from tests.conftest import TEST_TICKET, TEST_USER
+
+    await page.goto(f"{base(gateway)}/topics.html")
+    await page.fill("#topic", "demo.chat.")
+    await page.select_option("#match", "prefix")
+    await page.click("#sub-form button[type=submit]")
+    await expect(page.locator(".sub")).to_have_count(1)
+    # A wrong ticket is refused and said so; the form stays.
+    await page.fill("#login-user", TEST_USER)
+    await page.fill("#login-ticket", "wrong")
+    await page.click("#login-form button[type=submit]")
+    await expect(page.locator("#login-error")).to_contain_text("Sign-in refused: wamp.error.")
+    await expect(page.locator("#pub-form")).to_be_hidden()
+    await page.fill("#login-ticket", TEST_TICKET)
+    await page.click("#login-form button[type=submit]")
+    await expect(page.locator("#pub-who")).to_have_text(f"Signed in as {TEST_USER} (role user).")
+    await page.fill("#pub-payload", '{"text": "hello from the page"}')
+    await page.click("#pub-form button[type=submit]")
+    await expect(page.locator("#pub-status")).to_have_text("Published to demo.chat.lobby.")
+    event = page.locator("#events li", has_text="hello from the page")
+    await expect(event.locator(".topic")).to_have_text("demo.chat.lobby")
+    # Users may not forge the clock.
+    await page.fill("#pub-topic", "demo.clock.tick")
+    await page.click("#pub-form button[type=submit]")
+    await expect(page.locator("#pub-error")).to_contain_text("wamp.error.not_authorized")
+    await screenshot(page, "topics-publish")
+    # The refused sign-in above makes the browser log nothing; errors stay empty.
+    assert console.errors == []

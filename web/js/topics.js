@@ -123,6 +123,63 @@ gateway.addEventListener('state', ({ detail }) => {
   }
 });
 
+// Publishing: a second session, logged in as a named user.
+let publisher = null;
+
+function showPublisher(signedIn) {
+  $('login-form').hidden = signedIn;
+  $('pub-form').hidden = !signedIn;
+}
+
+$('login-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const authid = $('login-user').value.trim();
+  const ticket = $('login-ticket').value;
+  $('login-error').textContent = authid && ticket ? '' : 'Enter your user name and ticket.';
+  if (!authid || !ticket) return;
+  if (publisher) publisher.stop();
+  publisher = new Gateway({ authid, ticket });
+  publisher.addEventListener('state', ({ detail }) => {
+    if (detail.state === 'connected') {
+      $('pub-who').textContent = `Signed in as ${publisher.identity.authid} (role ${publisher.identity.authrole}).`;
+      $('login-ticket').value = '';
+      showPublisher(true);
+    } else if (detail.state === 'closed' && publisher && publisher.lastError) {
+      $('login-error').textContent = `Sign-in refused: ${publisher.lastError}`;
+      showPublisher(false);
+    }
+  });
+  publisher.start();
+});
+
+$('logout').addEventListener('click', () => {
+  if (publisher) publisher.stop();
+  publisher = null;
+  $('pub-who').textContent = 'Signed out.';
+  showPublisher(false);
+});
+
+$('pub-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const topic = $('pub-topic').value.trim();
+  let payload;
+  try {
+    payload = JSON.parse($('pub-payload').value);
+  } catch (err) {
+    $('pub-error').textContent = `Not valid JSON: ${err.message}`;
+    return;
+  }
+  $('pub-error').textContent = URI.test(topic) && topic ? '' : 'A topic is made of letters, digits, _ and dots.';
+  if ($('pub-error').textContent) return;
+  try {
+    await publisher.publish(topic, [payload]);
+    $('pub-status').textContent = `Published to ${topic}.`;
+  } catch (err) {
+    $('pub-error').textContent = `${err.uri}: ${err.text}`;
+    $('pub-status').textContent = '';
+  }
+});
+
 $('sub-form').addEventListener('submit', subscribe);
 $('pause').addEventListener('click', (e) => {
   paused = !paused;

@@ -47,10 +47,13 @@ function plain(result) {
  * States: connecting, connected, reconnecting, closed.
  */
 export class Gateway extends EventTarget {
-  constructor({ url = routerUrl(), realm = realmFrom() } = {}) {
+  /** Anonymous unless authid and ticket (a named user's login) are given. */
+  constructor({ url = routerUrl(), realm = realmFrom(), authid = null, ticket = null } = {}) {
     super();
     this.url = url;
     this.realm = realm;
+    this.authid = authid;
+    this.ticket = ticket;
     this.state = 'connecting';
     this.session = null;
     this.reconnects = 0;
@@ -60,15 +63,23 @@ export class Gateway extends EventTarget {
   }
 
   start() {
-    const connection = new autobahn.Connection({
+    const options = {
       url: this.url,
       realm: this.realm,
       max_retries: -1,
       initial_retry_delay: 0.5,
       max_retry_delay: 5,
       retry_delay_growth: 1.5,
-    });
-    connection.onopen = (session) => this._opened(session);
+    };
+    if (this.authid && this.ticket) {
+      Object.assign(options, {
+        authmethods: ['ticket'],
+        authid: this.authid,
+        onchallenge: (session, method) => (method === 'ticket' ? this.ticket : null),
+      });
+    }
+    const connection = new autobahn.Connection(options);
+    connection.onopen = (session, details) => this._opened(session, details);
     connection.onclose = (reason, details) => this._closed(reason, details);
     this.connection = connection;
     connection.open();
@@ -80,8 +91,11 @@ export class Gateway extends EventTarget {
     this.dispatchEvent(new CustomEvent('state', { detail: { state, reconnects: this.reconnects, ...extra } }));
   }
 
-  async _opened(session) {
+  async _opened(session, details = {}) {
     this.session = session;
+    /** Who the router says we are: {authid, authrole}. */
+    this.identity = { authid: details.authid, authrole: details.authrole };
+    this.lastError = null;
     this.opens += 1;
     if (this.opens > 1) this.reconnects += 1;
     await Promise.all([...this._subs].map((sub) => sub._attach(session).catch(() => {})));
@@ -90,8 +104,28 @@ export class Gateway extends EventTarget {
     waiters.forEach((resolve) => resolve(session));
   }
 
+  /** Close for good (no reconnect). */
+  stop() {
+    const connection = this.connection;
+    this.connection = null;
+    try {
+      if (connection) connection.close();
+    } catch {
+      // Already closed (a refused login ends the connection by itself).
+    }
+  }
+
+
   _closed(reason, details) {
     this.session = null;
+    if (details && typeof details.reason === 'string' && details.reason.startsWith('wamp.error.')) {
+      this.lastError = `${details.reason}${details.message ? `: ${details.message}` : ''}`;
+      // A refused login (or an unknown realm) is refused again: do not retry it.
+      if (/authentication|not_authorized|no_such_realm|no_such_role|no_auth_method/.test(details.reason)) {
+        this._setState('closed', { reason: this.lastError });
+        return true;
+      }
+    }
     for (const sub of this._subs) sub._handle = null;
     if (details && details.will_retry) {
       this._setState('reconnecting', { retryIn: details.retry_delay, reason });
@@ -120,10 +154,11 @@ export class Gateway extends EventTarget {
     }
   }
 
+  /** Publish (a role that may publish: a named user); the page sees its own events too. */
   async publish(topic, args = [], kwargs = {}) {
     const session = await this.ready();
     try {
-      return await session.publish(topic, args, kwargs, { acknowledge: true });
+      return await session.publish(topic, args, kwargs, { acknowledge: true, exclude_me: false });
     } catch (err) {
       throw toWampError(err);
     }
