@@ -6,13 +6,13 @@ import stat
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import TEST_TICKET, TEST_USER
 from wampgate.clients import ConnectError, NotAuthorized, connect
 from wampgate.components import uris
 from wampgate.router import config, users
 from wampgate.router.config import GatewaySettings
 from wampgate.router.launcher import Gateway
+
+from tests.conftest import TEST_TICKET, TEST_USER
 
 ROOT = Path(__file__).resolve().parents[2]
 
