@@ -76,7 +76,7 @@ async def test_named_user_may_publish_on_demo_but_not_forge_ticks(url: str) -> N
 
 
 async def test_wrong_ticket_is_refused(url: str) -> None:
-    with pytest.raises(ConnectError, match="authentication|not_authorized"):
+    with pytest.raises(ConnectError, match=r"authentication|not_authorized"):
         async with connect(url, authid=TEST_USER, ticket="wrong", connect_timeout=5):
             pass
 
