@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 COMPONENT_MODULE_PREFIX = "wampgate.components."
+SUPERVISOR = "wampgate.components.supervise"
 ENV_HOST = "WAMPGATE_HOST"
 ENV_PORT = "WAMPGATE_PORT"
 ENV_ECHO_PORT = "WAMPGATE_ECHO_PORT"
@@ -155,22 +156,21 @@ def _transport(router: dict[str, Any], kind: str) -> dict[str, Any]:
     return transport
 
 
-def _is_component(worker: dict[str, Any]) -> bool:
-    arguments = worker.get("arguments", [])
-    return (
-        worker.get("type") == "guest"
-        and arguments[:1] == ["-m"]
-        and len(arguments) > 1
-        and str(arguments[1]).startswith(COMPONENT_MODULE_PREFIX)
-    )
+def _component_module(worker: dict[str, Any]) -> str | None:
+    """The component module a guest worker runs (directly or under the supervisor)."""
+    arguments = [str(a) for a in worker.get("arguments", [])]
+    if worker.get("type") != "guest" or arguments[:1] != ["-m"]:
+        return None
+    modules = [a for a in arguments[1:] if a.startswith(COMPONENT_MODULE_PREFIX)]
+    return modules[-1] if modules and modules[-1] != SUPERVISOR else None
 
 
 def components(config: dict[str, Any]) -> list[str]:
     """The names of the wampgate components the node starts as guest workers."""
     return [
-        str(w["arguments"][1]).removeprefix(COMPONENT_MODULE_PREFIX)
+        module.removeprefix(COMPONENT_MODULE_PREFIX)
         for w in config.get("workers", [])
-        if _is_component(w)
+        if (module := _component_module(w)) is not None
     ]
 
 
@@ -212,7 +212,7 @@ def render(
     backend["endpoint"] = {"type": "unix", "path": str(settings.socket_path)}
 
     for worker in config["workers"]:
-        if not _is_component(worker):
+        if _component_module(worker) is None:
             continue
         worker["executable"] = settings.python
         options = worker.setdefault("options", {})

@@ -87,6 +87,8 @@ class Gateway:
         self._reader: threading.Thread | None = None
         self.components: set[str] = set()
         self._joined: set[str] = set()
+        #: How many times each component joined (more than once: it was restarted).
+        self.joins: dict[str, int] = {}
         self._booted = False
         self._failure: str | None = None
         self.users: list[str] = []
@@ -174,6 +176,7 @@ class Gateway:
                 self._booted = True
             elif (match := _JOINED.search(line)) and match.group(1) in self.components:
                 self._joined.add(match.group(1))
+                self.joins[match.group(1)] = self.joins.get(match.group(1), 0) + 1
             elif _GUEST_FAILED.search(line) and not self.ready:
                 self._failure = line.strip()
             else:
@@ -201,6 +204,14 @@ class Gateway:
                         f"see {self.log_file})"
                     )
                 self._changed.wait(left)
+
+    def wait_for_join(self, component: str, count: int, timeout: float = 60.0) -> None:
+        """Block until ``component`` has joined ``count`` times (restarts join again)."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: self.joins.get(component, 0) >= count, timeout):
+                raise GatewayError(
+                    f"{component} did not join a {count}. time within {timeout:.0f}s"
+                )
 
     def wait(self) -> int:
         assert self._process is not None

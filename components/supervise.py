@@ -1,0 +1,84 @@
+"""Keep one component running: restart it when it dies, stop it when told to.
+
+Crossbar starts each component as a guest worker but does not restart a
+guest that exits. The router starts ``python -m wampgate.components.supervise
+wampgate.components.calc`` instead: this small parent runs the component,
+restarts it after a crash with growing delays (reset once it has run a
+while), and passes SIGTERM/SIGINT on so that stopping stays clean.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+log = logging.getLogger("wampgate.components.supervise")
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Restart delays: ``initial``, doubling up to ``maximum``; reset after a healthy run."""
+
+    initial: float = 0.5
+    maximum: float = 30.0
+    healthy: float = 30.0
+
+    def next_delay(self, previous: float | None, ran_for: float) -> float:
+        if previous is None or ran_for >= self.healthy:
+            return self.initial
+        return min(previous * 2, self.maximum)
+
+
+def supervise(
+    command: Sequence[str],
+    backoff: Backoff = Backoff(),
+    sleep: Callable[[float], None] = time.sleep,
+) -> int:
+    """Run ``command`` until it exits 0 or we are told to stop; return its last status."""
+    stopping = False
+    child: subprocess.Popen[bytes] | None = None
+
+    def forward(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+        if child is not None and child.poll() is None:
+            child.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    delay: float | None = None
+    while True:
+        started = time.monotonic()
+        child = subprocess.Popen(command)
+        code = child.wait()
+        if stopping or code == 0:
+            return code
+        ran_for = time.monotonic() - started
+        delay = backoff.next_delay(delay, ran_for)
+        log.error(
+            "%s exited with status %s after %.1fs; restarting in %.1fs",
+            command[-1],
+            code,
+            ran_for,
+            delay,
+        )
+        sleep(delay)
+        if stopping:
+            return code
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 1 or not args[0].startswith("wampgate.components."):
+        raise SystemExit("usage: python -m wampgate.components.supervise wampgate.components.NAME")
+    logging.basicConfig(level=logging.INFO, format="%(name)s %(levelname)s %(message)s")
+    raise SystemExit(supervise([sys.executable, "-m", args[0]]))
+
+
+if __name__ == "__main__":
+    main()
