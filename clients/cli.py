@@ -235,6 +235,39 @@ async def cmd_echo(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+async def cmd_bench(args: argparse.Namespace, out: TextIO) -> int:
+    from wampgate.clients import bench
+
+    if args.calls < 1 or args.window < 1:
+        raise UsageError("--calls and --window must be at least 1")
+    serializers = [s.strip() for s in args.serializers.split(",") if s.strip()]
+    unknown = set(serializers) - {"json", "msgpack", "cbor"}
+    if unknown or not serializers:
+        raise UsageError(f"--serializers takes json, msgpack and cbor, not {sorted(unknown)}")
+    log.info("benchmarking %s: %d calls per serializer", args.url, args.calls)
+    try:
+        report = await bench.run(
+            args.url,
+            args.echo_url or echo_url(args.url),
+            args.realm,
+            serializers,
+            args.calls,
+            args.window,
+        )
+    except (OSError, websockets_errors()) as exc:
+        raise ConnectError(args.url, str(exc) or type(exc).__name__) from None
+    print(bench.format_report(report), file=out)
+    path = bench.save(report, Path(args.out))
+    log.info("results saved to %s", path)
+    return EXIT_OK
+
+
+def websockets_errors() -> type[Exception]:
+    import websockets
+
+    return websockets.exceptions.InvalidHandshake
+
+
 def _state_dir(args: argparse.Namespace) -> Path:
     from wampgate.router.config import GatewaySettings, find_root
 
@@ -394,6 +427,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--echo-url", help="echo server URL (default: the router's /echo)")
 
     p = sub.add_parser(
+        "bench",
+        parents=[client],
+        help="measure call latency and throughput against a plain WebSocket baseline",
+        description="Runs against a live gateway; prints a table and saves JSON results.",
+    )
+    p.add_argument("--calls", type=int, default=2000, help="operations per measurement")
+    p.add_argument("--window", type=int, default=64, help="calls in flight when pipelined")
+    p.add_argument(
+        "--serializers",
+        default="json,msgpack,cbor",
+        help="comma-separated serializers to measure (default: %(default)s)",
+    )
+    p.add_argument("--echo-url", help="baseline echo URL (default: the router's /echo)")
+    p.add_argument("--out", default="bench/results", help="folder for the JSON results")
+
+    p = sub.add_parser(
         "status", parents=[client], help="sessions, registrations and subscriptions (meta API)"
     )
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -407,6 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS = {
+    "bench": cmd_bench,
     "call": cmd_call,
     "publish": cmd_publish,
     "subscribe": cmd_subscribe,
