@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-from tests.clients.test_cli import run
 from wampgate.clients.bench import Latency
 from wampgate.router.launcher import Gateway
+
+from tests.clients.test_cli import run
 
 
 def test_latency_summary() -> None:
@@ -25,14 +25,27 @@ def test_latency_summary() -> None:
 
 async def test_bench_writes_results(gateway: Gateway, tmp_path: Path) -> None:
     code, out, err = await run(
-        gateway, "bench", "--calls", "30", "--window", "4", "--serializers", "json,msgpack", "--out", str(tmp_path)
+        gateway,
+        "bench",
+        "--calls",
+        "30",
+        "--window",
+        "4",
+        "--serializers",
+        "json,msgpack",
+        "--out",
+        str(tmp_path),
     )
     assert code == 0, err
     assert "websocket echo (baseline)" in out and "call demo.calc.add (msgpack)" in out
     (path,) = tmp_path.glob("bench-*.json")
     report = json.loads(path.read_text())
     names = [r["name"] for r in report["results"]]
-    assert names == ["websocket echo (baseline)", "call demo.calc.add (json)", "call demo.calc.add (msgpack)"]
+    assert names == [
+        "websocket echo (baseline)",
+        "call demo.calc.add (json)",
+        "call demo.calc.add (msgpack)",
+    ]
     for result in report["results"]:
         assert result["latency"]["count"] == 30
         assert 0 < result["latency"]["p50"] <= result["latency"]["p99"] <= result["latency"]["max"]
