@@ -119,8 +119,7 @@ def settings_from(args: argparse.Namespace) -> ClientSettings:
 
 
 async def cmd_call(args: argparse.Namespace, out: TextIO) -> int:
-    arguments = [parse_value(a) for a in args.args]
-    kwargs = parse_kwargs(args.kwarg)
+    arguments, kwargs = payload(args)
     async with Session(settings_from(args)) as session:
         result = await session.call(args.uri, *arguments, **kwargs)
     print(to_json(result), file=out)
@@ -128,8 +127,7 @@ async def cmd_call(args: argparse.Namespace, out: TextIO) -> int:
 
 
 async def cmd_publish(args: argparse.Namespace, out: TextIO) -> int:
-    arguments = [parse_value(a) for a in args.args]
-    kwargs = parse_kwargs(args.kwarg)
+    arguments, kwargs = payload(args)
     async with Session(settings_from(args)) as session:
         publication = await session.publish(args.topic, *arguments, **kwargs)
     log.info("published to %s (publication %d)", args.topic, publication)
@@ -318,6 +316,22 @@ def cmd_up(args: argparse.Namespace) -> int:
 # Parser ---------------------------------------------------------------------
 
 
+def add_payload_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("args", nargs="*", metavar="ARG", help="positional arguments")
+    parser.add_argument(
+        "-k",
+        dest="kwarg",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="keyword argument",
+    )
+
+
+def payload(args: argparse.Namespace) -> tuple[list[Any], dict[str, Any]]:
+    return [parse_value(a) for a in args.args], parse_kwargs(args.kwarg)
+
+
 def build_parser() -> argparse.ArgumentParser:
     env = os.environ
     parser = argparse.ArgumentParser(
@@ -393,8 +407,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Arguments are parsed as JSON where they parse, else taken as strings.",
     )
     p.add_argument("uri", help="procedure URI, e.g. demo.calc.add")
-    p.add_argument("args", nargs="*", metavar="ARG", help="positional arguments")
-    p.add_argument("-k", dest="kwarg", action="append", default=[], metavar="KEY=VALUE")
+    add_payload_arguments(p)
 
     p = sub.add_parser(
         "publish",
@@ -403,8 +416,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Arguments are parsed as JSON where they parse, else taken as strings.",
     )
     p.add_argument("topic")
-    p.add_argument("args", nargs="*", metavar="ARG")
-    p.add_argument("-k", dest="kwarg", action="append", default=[], metavar="KEY=VALUE")
+    add_payload_arguments(p)
 
     p = sub.add_parser(
         "subscribe",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -48,6 +48,17 @@ DEFAULT_URL = "ws://127.0.0.1:8080/ws"
 DEFAULT_REALM = "realm1"
 Match = Literal["exact", "prefix", "wildcard"]
 Serializer = Literal["json", "msgpack", "cbor"]
+
+
+@contextlib.contextmanager
+def _our_errors(doing: str) -> Iterator[None]:
+    """The one place where Autobahn's exceptions become :mod:`wampgate.clients.errors`."""
+    try:
+        yield
+    except ApplicationError as exc:
+        raise from_application_error(exc) from None
+    except (TransportLost, SessionNotReady) as exc:
+        raise ConnectionLost(f"connection lost {doing}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -145,10 +156,8 @@ class Subscription:
 
     async def _attach(self, session: Any) -> None:
         options = SubscribeOptions(match=self.match, details_arg="details")
-        try:
+        with _our_errors(f"while subscribing to {self.topic}"):
             self._handle = await session.subscribe(self._deliver, self.topic, options=options)
-        except ApplicationError as exc:
-            raise from_application_error(exc) from None
 
     async def start(self) -> Subscription:
         """Subscribe now (and again after every reconnect); returns itself."""
@@ -327,12 +336,8 @@ class Session:
         """
         session = await self._ready()
         options = CallOptions(timeout=self.settings.call_timeout)
-        try:
+        with _our_errors(f"during the call to {uri}"):
             result = await session.call(uri, *args, options=options, **kwargs)
-        except ApplicationError as exc:
-            raise from_application_error(exc) from None
-        except (TransportLost, SessionNotReady) as exc:
-            raise ConnectionLost(f"connection lost during call to {uri}: {exc}") from None
         if isinstance(result, WampCallResult):
             return CallResult(tuple(result.results), dict(result.kwresults))
         return result
@@ -341,12 +346,8 @@ class Session:
         """Publish an event and wait for the router's acknowledgement; return its id."""
         session = await self._ready()
         options = PublishOptions(acknowledge=True, exclude_me=exclude_me)
-        try:
+        with _our_errors(f"while publishing to {topic}"):
             publication = await session.publish(topic, *args, options=options, **kwargs)
-        except ApplicationError as exc:
-            raise from_application_error(exc) from None
-        except (TransportLost, SessionNotReady) as exc:
-            raise ConnectionLost(f"connection lost while publishing to {topic}: {exc}") from None
         return int(publication.id)
 
     def subscribe(
