@@ -33,8 +33,11 @@ log = logging.getLogger("wampgate.router")
 
 BOOT_COMPLETE = "NODE_BOOT_COMPLETE"
 _JOINED = re.compile(r"\b(\w+) joined \S+ as backend\b")
+# Before the gateway is ready, a component that dies (its supervisor says so) or a
+# guest that cannot start fails the start at once instead of at the timeout.
 _GUEST_FAILED = re.compile(
     r"Guest .*exited with error|Could not start worker|invalid configuration"
+    r"|exited with status -?\d+ after"
 )
 # Crossbar's import chain prints a NumPy ABI traceback from an optional
 # dependency; it is harmless and says nothing about wampgate.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 from pathlib import Path
@@ -128,3 +129,27 @@ async def test_oversized_message_closes_only_that_connection(
             await ws.send("[" + "1," * (2 * 1024 * 1024) + "1]")
             await ws.recv()
     assert await session.call(uris.CALC_ADD, 2, 2) == 4
+
+
+def test_a_component_that_cannot_start_fails_the_start(tmp_path: Path) -> None:
+    root = tmp_path / "checkout"
+    (root / ".crossbar").mkdir(parents=True)
+    (root / "web").symlink_to(ROOT / "web")
+    cfg = json.loads((ROOT / ".crossbar" / "config.json").read_text())
+    broken = next(w for w in cfg["workers"] if w.get("id") == "calc")
+    broken["arguments"][-1] = "wampgate.components.does_not_exist"
+    (root / ".crossbar" / "config.json").write_text(json.dumps(cfg))
+    settings = GatewaySettings(
+        root=root, state_dir=tmp_path / "state", port=free_port(), echo_port=free_port()
+    )
+    gw = Gateway(settings)
+    gw.start()
+    try:
+        with pytest.raises(GatewayError) as caught:
+            gw.wait_ready(timeout=90)
+    finally:
+        gw.stop()
+    message = str(caught.value)
+    assert "failed to start" in message
+    assert "wampgate.components.does_not_exist exited with status 1" in message
+    assert group_members(gw.pid) == []  # type: ignore[arg-type]
