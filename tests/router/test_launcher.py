@@ -54,21 +54,25 @@ def test_port_in_use_is_a_clear_error(gateway: Gateway) -> None:
         Gateway(busy).prepare()
 
 
-def test_stop_leaves_nothing_running(tmp_path: Path) -> None:
+# These tests run their blocking parts in threads, so the suite's shared
+# session keeps answering the router's pings meanwhile.
+
+
+async def test_stop_leaves_nothing_running(tmp_path: Path) -> None:
     settings = GatewaySettings(
         root=ROOT, state_dir=tmp_path, port=free_port(), echo_port=free_port()
     )
     gw = Gateway(settings)
-    gw.start()
+    await asyncio.to_thread(gw.start)
     try:
-        gw.wait_ready(timeout=90)
+        await asyncio.to_thread(gw.wait_ready, 90)
         assert gw.pid is not None
         members = group_members(gw.pid)
         # Controller, router worker and one process per component at least.
         assert len(members) >= 6, members
         assert port_open(settings.port) and port_open(settings.echo_port)
     finally:
-        code = gw.stop()
+        code = await asyncio.to_thread(gw.stop)
     assert code in (0, 1, -15)  # Crossbar exits 1 on SIGTERM: a clean stop
     assert group_members(gw.pid) == []
     assert not port_open(settings.port) and not port_open(settings.echo_port)
@@ -131,7 +135,7 @@ async def test_oversized_message_closes_only_that_connection(
     assert await session.call(uris.CALC_ADD, 2, 2) == 4
 
 
-def test_a_component_that_cannot_start_fails_the_start(tmp_path: Path) -> None:
+async def test_a_component_that_cannot_start_fails_the_start(tmp_path: Path) -> None:
     root = tmp_path / "checkout"
     (root / ".crossbar").mkdir(parents=True)
     (root / "web").symlink_to(ROOT / "web")
@@ -143,12 +147,12 @@ def test_a_component_that_cannot_start_fails_the_start(tmp_path: Path) -> None:
         root=root, state_dir=tmp_path / "state", port=free_port(), echo_port=free_port()
     )
     gw = Gateway(settings)
-    gw.start()
+    await asyncio.to_thread(gw.start)
     try:
         with pytest.raises(GatewayError) as caught:
-            gw.wait_ready(timeout=90)
+            await asyncio.to_thread(gw.wait_ready, 90)
     finally:
-        gw.stop()
+        await asyncio.to_thread(gw.stop)
     message = str(caught.value)
     assert "failed to start" in message
     assert "wampgate.components.does_not_exist exited with status 1" in message
