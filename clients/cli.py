@@ -156,19 +156,26 @@ async def cmd_subscribe(args: argparse.Namespace, out: TextIO) -> int:
 
 async def cmd_status(args: argparse.Namespace, out: TextIO) -> int:
     async with Session(settings_from(args)) as session:
+
+        async def listed(list_uri: str, get_uri: str, count_uri: str) -> list[tuple[str, str, int]]:
+            """(uri, match, sessions) of every registration or subscription."""
+            rows = []
+            for item in uris.meta_ids(await session.call(list_uri)):
+                info = await session.call(get_uri, item)
+                rows.append((info["uri"], info["match"], await session.call(count_uri, item)))
+            return rows
+
         sessions = await session.call(uris.META_SESSION_COUNT)
-        regs = await session.call(uris.META_REGISTRATION_LIST)
-        subs = await session.call(uris.META_SUBSCRIPTION_LIST)
-        registrations = []
-        for reg_id in [i for kind in ("exact", "prefix", "wildcard") for i in regs.get(kind, [])]:
-            info = await session.call(uris.META_REGISTRATION_GET, reg_id)
-            callees = await session.call(uris.META_REGISTRATION_COUNT_CALLEES, reg_id)
-            registrations.append((info["uri"], info["match"], callees))
-        subscriptions = []
-        for sub_id in [i for kind in ("exact", "prefix", "wildcard") for i in subs.get(kind, [])]:
-            info = await session.call(uris.META_SUBSCRIPTION_GET, sub_id)
-            count = await session.call(uris.META_SUBSCRIPTION_COUNT_SUBSCRIBERS, sub_id)
-            subscriptions.append((info["uri"], info["match"], count))
+        registrations = await listed(
+            uris.META_REGISTRATION_LIST,
+            uris.META_REGISTRATION_GET,
+            uris.META_REGISTRATION_COUNT_CALLEES,
+        )
+        subscriptions = await listed(
+            uris.META_SUBSCRIPTION_LIST,
+            uris.META_SUBSCRIPTION_GET,
+            uris.META_SUBSCRIPTION_COUNT_SUBSCRIBERS,
+        )
     if args.json:
         print(
             json.dumps(

@@ -64,8 +64,7 @@ class LiveCatalog:
         self.session: Any = None
 
     async def _registered(self) -> list[str]:
-        ids = await self.session.call(uris.META_REGISTRATION_LIST)
-        all_ids = [i for kind in ("exact", "prefix", "wildcard") for i in ids.get(kind, [])]
+        all_ids = uris.meta_ids(await self.session.call(uris.META_REGISTRATION_LIST))
         regs = await asyncio.gather(
             *(self.session.call(uris.META_REGISTRATION_GET, i) for i in all_ids),
             return_exceptions=True,

@@ -33,3 +33,8 @@ META_REGISTRATION_COUNT_CALLEES: Final = "wamp.registration.count_callees"
 META_SUBSCRIPTION_LIST: Final = "wamp.subscription.list"
 META_SUBSCRIPTION_GET: Final = "wamp.subscription.get"
 META_SUBSCRIPTION_COUNT_SUBSCRIBERS: Final = "wamp.subscription.count_subscribers"
+
+
+def meta_ids(listing: dict[str, list[int]]) -> list[int]:
+    """All ids of a ``wamp.registration.list`` / ``wamp.subscription.list`` answer."""
+    return [i for kind in ("exact", "prefix", "wildcard") for i in listing.get(kind, [])]

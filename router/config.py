@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wampgate.router.secret import write_private
+
 COMPONENT_MODULE_PREFIX = "wampgate.components."
 SUPERVISOR = "wampgate.components.supervise"
 ENV_HOST = "WAMPGATE_HOST"
@@ -121,6 +123,11 @@ class GatewaySettings:
         return self.state_dir / "backend.secret"
 
     @property
+    def vendor_dir(self) -> Path:
+        """The autobahn-browser bundle, installed by npm and served at /vendor."""
+        return self.root / "web" / "node_modules" / "autobahn-browser"
+
+    @property
     def users_file(self) -> Path:
         return self.state_dir / "users.json"
 
@@ -195,10 +202,8 @@ def render(
     web["endpoint"]["port"] = settings.port
     paths = web["paths"]
     paths["/"]["directory"] = str(settings.root / "web")
-    if "vendor" in paths:  # the autobahn-browser bundle, installed by npm
-        paths["vendor"]["directory"] = str(
-            settings.root / "web" / "node_modules" / "autobahn-browser"
-        )
+    if "vendor" in paths:
+        paths["vendor"]["directory"] = str(settings.vendor_dir)
     if users:
         paths["ws"].setdefault("auth", {})["ticket"] = {
             "type": "static",
@@ -250,11 +255,7 @@ def check(node_dir: Path, crossbar: str, env: dict[str, str]) -> None:
 
 
 def write(config: dict[str, Any], node_dir: Path) -> Path:
-    node_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = node_dir / "config.json"
     # It may hold the named users' tickets: readable by its owner only.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(json.dumps(config, indent=2) + "\n")
-    path.chmod(0o600)
+    write_private(path, json.dumps(config, indent=2) + "\n")
     return path

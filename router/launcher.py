@@ -125,7 +125,7 @@ class Gateway:
         check_port_free("127.0.0.1", settings.echo_port, "echo")
         if len(str(settings.socket_path).encode()) > 100:
             raise GatewayError(f"state dir path too long for a unix socket: {settings.socket_path}")
-        if not (settings.root / "web" / "node_modules" / "autobahn-browser").is_dir():
+        if not settings.vendor_dir.is_dir():
             log.warning("web/node_modules is missing: the pages need `make setup` (npm packages)")
         env = self._environment()
         crossbar = crossbar_executable()

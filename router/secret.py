@@ -13,6 +13,17 @@ log = logging.getLogger("wampgate.router")
 ENV_SECRET = "WAMPGATE_BACKEND_SECRET"
 
 
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by its owner only (mode 0600), atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+    tmp.chmod(0o600)  # O_CREAT's mode does not apply to a leftover file
+    tmp.replace(path)
+
+
 def load_or_create(path: Path, env: dict[str, str] | os._Environ[str] = os.environ) -> str:
     """The secret from the environment, else from ``path``, created (mode 0600) on first use."""
     if env.get(ENV_SECRET):

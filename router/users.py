@@ -8,11 +8,12 @@ starts, so a change takes effect at the next ``wampgate up``.
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+
+from wampgate.router.secret import write_private
 
 _NAME = re.compile(r"^[a-z][a-z0-9_.-]{0,62}$")
 RESERVED = frozenset({"backend", "anonymous", "admin", "system"})
@@ -51,13 +52,7 @@ def load(path: Path) -> dict[str, str]:
 
 
 def save(path: Path, users: Mapping[str, str]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(dict(sorted(users.items())), handle, indent=2)
-        handle.write("\n")
-    tmp.replace(path)
+    write_private(path, json.dumps(dict(sorted(users.items())), indent=2) + "\n")
 
 
 def add(path: Path, name: str) -> str:
