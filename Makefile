@@ -51,8 +51,8 @@ lint: $(STAMP)
 # so give mypy the same view through symlinks.
 types: $(STAMP)
 	@mkdir -p .mypy-src/wampgate
-	@for d in router components clients; do ln -sfn ../../$$d .mypy-src/wampgate/$$d; done
-	$(BIN)/mypy -p wampgate.router -p wampgate.components -p wampgate.clients
+	@for d in router components clients contract; do ln -sfn ../../$$d .mypy-src/wampgate/$$d; done
+	$(BIN)/mypy -p wampgate.router -p wampgate.components -p wampgate.clients -p wampgate.contract
 
 jstest: $(NPM_STAMP)
 	node --test web/test/

@@ -1,6 +1,18 @@
 """The wampgate Python client: ``connect`` (asyncio) and ``connect_sync`` (blocking)."""
 
-from wampgate.clients.errors import (
+import contextlib
+import io
+
+import txaio
+
+txaio.use_asyncio()
+
+# Autobahn imports an optional serializer (bjdata) built against NumPy 1.x; with
+# NumPy 2 the import prints a harmless traceback. Keep it out of our output.
+with contextlib.redirect_stderr(io.StringIO()):
+    import autobahn.wamp.serializer  # noqa: F401
+
+from wampgate.clients.errors import (  # noqa: E402
     CallError,
     ConnectError,
     ConnectionLost,
@@ -9,7 +21,7 @@ from wampgate.clients.errors import (
     NotAuthorized,
     WampgateError,
 )
-from wampgate.clients.session import (
+from wampgate.clients.session import (  # noqa: E402
     CallResult,
     ClientSettings,
     Event,
@@ -17,7 +29,7 @@ from wampgate.clients.session import (
     Subscription,
     connect,
 )
-from wampgate.clients.sync import SyncSession, connect_sync
+from wampgate.clients.sync import SyncSession, connect_sync  # noqa: E402
 
 __all__ = [
     "CallError",

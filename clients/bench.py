@@ -22,7 +22,7 @@ from typing import Any
 
 import websockets
 from wampgate.clients.session import ClientSettings, Serializer, Session
-from wampgate.components import uris
+from wampgate.contract import uris
 
 
 @dataclass(frozen=True)

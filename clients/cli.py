@@ -29,7 +29,7 @@ from wampgate.clients.session import (
     Event,
     Session,
 )
-from wampgate.components import uris
+from wampgate.contract import uris
 from wampgate.router.users import UsersError
 
 log = logging.getLogger("wampgate")

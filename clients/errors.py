@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wampgate.components import uris
+from wampgate.contract import uris
 
 
 class WampgateError(Exception):

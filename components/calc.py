@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import NoReturn
 
-from wampgate.components import runtime, uris
+from wampgate.components import runtime
 from wampgate.components.framework import Api, Number, ProcedureError
+from wampgate.contract import uris
 
 api = Api("calc")
 

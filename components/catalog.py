@@ -14,8 +14,9 @@ from typing import Any, NotRequired
 
 from autobahn.asyncio.component import Component
 from typing_extensions import TypedDict
-from wampgate.components import runtime, uris
+from wampgate.components import runtime
 from wampgate.components.framework import Api, ProcedureError
+from wampgate.contract import uris
 
 
 class ProcedureInfo(TypedDict):

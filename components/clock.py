@@ -11,8 +11,9 @@ from typing import Any
 from autobahn.asyncio.component import Component
 from autobahn.wamp.exception import SessionNotReady, TransportLost
 from typing_extensions import TypedDict
-from wampgate.components import runtime, uris
+from wampgate.components import runtime
 from wampgate.components.framework import Api
+from wampgate.contract import uris
 
 log = logging.getLogger("wampgate.components.clock")
 

@@ -14,8 +14,9 @@ import os
 from typing import Any
 
 from autobahn.asyncio.websocket import WebSocketServerFactory, WebSocketServerProtocol
-from wampgate.components import runtime, uris
+from wampgate.components import runtime
 from wampgate.components.framework import Api, CallResult
+from wampgate.contract import uris
 
 log = logging.getLogger("wampgate.components.echo")
 

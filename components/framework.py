@@ -32,7 +32,7 @@ from pydantic import (
     WithJsonSchema,
     create_model,
 )
-from wampgate.components import uris
+from wampgate.contract import uris
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -21,8 +21,8 @@ from autobahn.asyncio.component import Component
 from autobahn.wamp.exception import ApplicationError, SessionNotReady, TransportLost
 from autobahn.wamp.types import CallResult as WampCallResult
 from autobahn.wamp.types import RegisterOptions
-from wampgate.components import uris
 from wampgate.components.framework import Api, CallResult, Procedure, ProcedureError
+from wampgate.contract import uris
 
 log = logging.getLogger("wampgate.components")
 

@@ -13,7 +13,7 @@ from wampgate.clients import (
     Session,
     connect,
 )
-from wampgate.components import uris
+from wampgate.contract import uris
 from wampgate.router.launcher import Gateway
 
 from tests.helpers import CuttableProxy, free_port

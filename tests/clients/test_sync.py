@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from wampgate.clients import InvalidArgument, connect_sync
-from wampgate.components import uris
+from wampgate.contract import uris
 from wampgate.router.launcher import Gateway
 
 

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 from wampgate.clients import CallError, InvalidArgument, Session
-from wampgate.components import calc, uris
+from wampgate.components import calc
 from wampgate.components.framework import ProcedureError
+from wampgate.contract import uris
 
 
 def test_pure_functions() -> None:

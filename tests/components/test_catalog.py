@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 from wampgate.clients import NoSuchProcedure, Session
-from wampgate.components import calc, catalog, uris
+from wampgate.components import calc, catalog
+from wampgate.contract import uris
 
 
 def test_merge_describes_known_and_lists_unknown() -> None:

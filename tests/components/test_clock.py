@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from wampgate.clients import Session
-from wampgate.components import clock, uris
+from wampgate.components import clock
+from wampgate.contract import uris
 
 
 def test_tick_payload() -> None:

@@ -7,7 +7,8 @@ import json
 import pytest
 import websockets
 from wampgate.clients import CallResult, Session
-from wampgate.components import echo, uris
+from wampgate.components import echo
+from wampgate.contract import uris
 from wampgate.router.launcher import Gateway
 
 

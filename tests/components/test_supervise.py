@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 from wampgate.clients import Session
-from wampgate.components import uris
 from wampgate.components.supervise import Backoff, supervise
+from wampgate.contract import uris
 from wampgate.router.launcher import Gateway
 
 from tests.router.test_launcher import group_members

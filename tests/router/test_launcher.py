@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 import websockets
 from wampgate.clients import Session
-from wampgate.components import runtime, uris
+from wampgate.components import runtime
 from wampgate.components.calc import api as calc_api
+from wampgate.contract import uris
 from wampgate.router.config import GatewaySettings
 from wampgate.router.launcher import Gateway, GatewayError, check_port_free
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from wampgate.clients import ConnectError, NotAuthorized, connect
-from wampgate.components import uris
+from wampgate.contract import uris
 from wampgate.router import config, users
 from wampgate.router.config import GatewaySettings
 from wampgate.router.launcher import Gateway

@@ -1,0 +1,12 @@
+"""Default settings shared by the launcher, the components and the clients."""
+
+from typing import Final
+
+HOST: Final = "127.0.0.1"
+PORT: Final = 8080
+ECHO_PORT: Final = 9000
+REALM: Final = "realm1"
+URL: Final = f"ws://{HOST}:{PORT}/ws"
+BACKEND_AUTHID: Final = "backend"
+BACKEND_ROLE: Final = "backend"
+STATE_DIR_NAME: Final = ".wampgate"
