@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wampgate.router.errors import ConfigError as ConfigError  # also importable from here
 from wampgate.router.secret import write_private
 
 COMPONENT_MODULE_PREFIX = "wampgate.components."
@@ -29,10 +30,6 @@ ENV_PORT = "WAMPGATE_PORT"
 ENV_ECHO_PORT = "WAMPGATE_ECHO_PORT"
 ENV_REALM = "WAMPGATE_REALM"
 ENV_STATE_DIR = "WAMPGATE_STATE_DIR"
-
-
-class ConfigError(Exception):
-    """The node configuration or a gateway setting is wrong; the message says how."""
 
 
 def _check_port(name: str, value: int) -> int:

@@ -27,7 +27,9 @@ from typing import IO
 from wampgate.router import config as node_config
 from wampgate.router import secret as backend_secret
 from wampgate.router import users as named_users
-from wampgate.router.config import ConfigError, GatewaySettings
+from wampgate.router.config import GatewaySettings
+from wampgate.router.errors import GatewayError as GatewayError  # also importable from here
+from wampgate.router.errors import RouterError
 
 log = logging.getLogger("wampgate.router")
 
@@ -43,10 +45,6 @@ _GUEST_FAILED = re.compile(
 # dependency; it is harmless and says nothing about wampgate.
 _NOISE_START = "compiled using NumPy 1.x"
 _NOISE_END = "_ARRAY_API not found"
-
-
-class GatewayError(Exception):
-    """The gateway could not start or stopped unexpectedly; the message says what to do."""
 
 
 def crossbar_executable() -> str:
@@ -258,7 +256,7 @@ def up(settings: GatewaySettings, *, verbose: bool = False) -> int:
     try:
         gateway.start()
         gateway.wait_ready()
-    except (ConfigError, GatewayError, named_users.UsersError, OSError) as exc:
+    except (RouterError, OSError) as exc:
         gateway.stop()
         log.error("%s", exc)
         return 1

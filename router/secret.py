@@ -8,9 +8,12 @@ import secrets
 import stat
 from pathlib import Path
 
+from wampgate.contract import env as names
+from wampgate.router.errors import ConfigError
+
 log = logging.getLogger("wampgate.router")
 
-ENV_SECRET = "WAMPGATE_BACKEND_SECRET"
+ENV_SECRET = names.BACKEND_SECRET
 
 
 def write_private(path: Path, text: str) -> None:
@@ -38,7 +41,9 @@ def load_or_create(path: Path, env: dict[str, str] | os._Environ[str] = os.envir
             path.chmod(0o600)
         secret = path.read_text().strip()
         if not secret:
-            raise ValueError(f"{path} is empty; delete it to generate a new secret") from None
+            raise ConfigError(
+                f"the backend secret file {path} is empty: delete it to generate a new one"
+            ) from None
         return secret
     secret = secrets.token_urlsafe(32)
     with os.fdopen(fd, "w") as handle:

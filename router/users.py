@@ -13,14 +13,11 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
+from wampgate.router.errors import UsersError as UsersError  # also importable from here
 from wampgate.router.secret import write_private
 
 _NAME = re.compile(r"^[a-z][a-z0-9_.-]{0,62}$")
 RESERVED = frozenset({"backend", "anonymous", "admin", "system"})
-
-
-class UsersError(Exception):
-    """The users file or a user name is not usable; the message says why."""
 
 
 def check_name(name: str) -> str:

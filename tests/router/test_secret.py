@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from wampgate.router import secret
+from wampgate.router.errors import ConfigError
 
 
 def test_created_once_with_mode_0600(tmp_path: Path) -> None:
@@ -35,5 +36,5 @@ def test_empty_file_is_an_error(tmp_path: Path) -> None:
     path = tmp_path / "backend.secret"
     path.write_text("")
     path.chmod(0o600)
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ConfigError, match="empty"):
         secret.load_or_create(path, env={})
