@@ -16,6 +16,7 @@ from autobahn.asyncio.component import Component
 from typing_extensions import TypedDict
 from wampgate.components import runtime
 from wampgate.components.framework import Api, ProcedureError
+from wampgate.components.schema import Argument, describe_text
 from wampgate.contract import uris
 
 
@@ -25,7 +26,25 @@ class ProcedureInfo(TypedDict):
     positional: list[str]
     params: dict[str, Any]
     result: dict[str, Any]
+    signature: str
+    arguments: list[Argument]
     component: NotRequired[str]
+
+
+def _entry(uri: str, entry: dict[str, Any]) -> ProcedureInfo:
+    params = entry.get("params", {})
+    positional = list(entry.get("positional", []))
+    result = entry.get("result", {})
+    text = describe_text(uri, params, positional, result)
+    return {
+        "uri": uri,
+        "doc": entry.get("doc", ""),
+        "positional": positional,
+        "params": params,
+        "result": result,
+        "signature": text["signature"],
+        "arguments": text["arguments"],
+    }
 
 
 def merge(
@@ -35,27 +54,21 @@ def merge(
 
     ``described`` pairs a component name with its descriptions. A procedure
     that no component describes (registered by a plain WAMP client) is listed
-    with empty schemas; the per-component describe procedures are left out.
+    with empty schemas (it may take anything); the per-component describe
+    procedures are left out. The text (``signature``, ``arguments``) is made
+    here from the schemas, the same way for every entry.
     """
     known: dict[str, ProcedureInfo] = {}
     for component, entries in described:
         for entry in entries:
-            info: ProcedureInfo = {
-                "uri": entry["uri"],
-                "doc": entry.get("doc", ""),
-                "positional": list(entry.get("positional", [])),
-                "params": entry.get("params", {}),
-                "result": entry.get("result", {}),
-                "component": component,
-            }
+            info = _entry(entry["uri"], entry)
+            info["component"] = component
             known[info["uri"]] = info
-    out: list[ProcedureInfo] = []
-    for uri in sorted(set(registered)):
-        if uri.startswith(uris.CATALOG_COMPONENT_PREFIX):
-            continue
-        bare: ProcedureInfo = {"uri": uri, "doc": "", "positional": [], "params": {}, "result": {}}
-        out.append(known.get(uri, bare))
-    return out
+    return [
+        known.get(uri) or _entry(uri, {})
+        for uri in sorted(set(registered))
+        if not uri.startswith(uris.CATALOG_COMPONENT_PREFIX)
+    ]
 
 
 class LiveCatalog:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,12 +13,11 @@ from autobahn.asyncio.component import Component
 from autobahn.wamp.exception import SessionNotReady, TransportLost
 from typing_extensions import TypedDict
 from wampgate.components import runtime
+from wampgate.components.errors import SettingsError
 from wampgate.components.framework import Api
-from wampgate.contract import uris
+from wampgate.contract import defaults, env, uris
 
 log = logging.getLogger("wampgate.components.clock")
-
-ENV_INTERVAL = "WAMPGATE_CLOCK_INTERVAL"
 
 api = Api("clock")
 
@@ -32,14 +32,15 @@ def tick(seq: int, now: datetime) -> Tick:
     return {"seq": seq, "time": now.astimezone(UTC).isoformat(timespec="milliseconds")}
 
 
-def interval_from_env(env: dict[str, str] | os._Environ[str] = os.environ) -> float:
-    raw = env.get(ENV_INTERVAL, "1")
+def interval_from_env(environ: Mapping[str, str] = os.environ) -> float:
+    """The tick interval in seconds; :class:`SettingsError` when it is not usable."""
+    raw = environ.get(env.CLOCK_INTERVAL, str(defaults.CLOCK_INTERVAL))
     try:
         interval = float(raw)
     except ValueError:
-        raise SystemExit(f"clock: {ENV_INTERVAL}={raw!r} is not a number of seconds") from None
+        raise SettingsError(f"{env.CLOCK_INTERVAL}={raw!r} is not a number of seconds") from None
     if not 0.01 <= interval <= 3600:
-        raise SystemExit(f"clock: {ENV_INTERVAL}={raw!r} must be between 0.01 and 3600 seconds")
+        raise SettingsError(f"{env.CLOCK_INTERVAL}={raw!r} must be between 0.01 and 3600 seconds")
     return interval
 
 
@@ -80,7 +81,7 @@ class Clock:
 
 
 def main() -> None:
-    runtime.main(api, Clock(interval_from_env()).attach)
+    runtime.main(api, lambda component: Clock(interval_from_env()).attach(component))
 
 
 if __name__ == "__main__":

@@ -8,20 +8,20 @@ also exposes it at ``/echo``. It is the first thing to try against wampgate.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from autobahn.asyncio.websocket import WebSocketServerFactory, WebSocketServerProtocol
 from wampgate.components import runtime
+from wampgate.components.errors import SettingsError
 from wampgate.components.framework import Api, CallResult
-from wampgate.contract import uris
+from wampgate.contract import defaults, env, uris
 
 log = logging.getLogger("wampgate.components.echo")
-
-ENV_HOST = "WAMPGATE_ECHO_HOST"
-ENV_PORT = "WAMPGATE_ECHO_PORT"
 #: Larger messages close the connection (1009) instead of being buffered.
 MAX_MESSAGE_SIZE = 16 * 1024 * 1024
 
@@ -84,26 +84,31 @@ async def serve_echo(host: str, port: int) -> asyncio.Server:
     return server
 
 
-async def _serve(host: str, port: int) -> None:
-    settings = runtime.BackendSettings.from_env()
-    server = await serve_echo(host, port)
+def address_from_env(environ: Mapping[str, str] = os.environ) -> tuple[str, int]:
+    """Where the echo server listens; :class:`SettingsError` when the port is not one."""
+    host = environ.get(env.ECHO_HOST, defaults.HOST)
+    raw = environ.get(env.ECHO_PORT, str(defaults.ECHO_PORT))
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise SettingsError(f"{env.ECHO_PORT}={raw!r} is not a port number (1-65535)")
+    return host, int(raw)
+
+
+@contextlib.asynccontextmanager
+async def echo_server(host: str, port: int) -> AsyncIterator[asyncio.Server]:
+    """The echo server, listening for as long as the context lasts."""
     try:
-        await runtime.run_until_stopped(runtime.create_component(api, settings))
+        server = await serve_echo(host, port)
+    except OSError as exc:
+        raise SettingsError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    try:
+        yield server
     finally:
         server.close()
         await server.wait_closed()
 
 
 def main() -> None:
-    runtime.setup_logging()
-    host = os.environ.get(ENV_HOST, "127.0.0.1")
-    port = int(os.environ.get(ENV_PORT, "9000"))
-    try:
-        asyncio.run(_serve(host, port))
-    except runtime.SettingsError as exc:
-        raise SystemExit(f"echo: {exc}") from None
-    except OSError as exc:
-        raise SystemExit(f"echo: cannot listen on {host}:{port}: {exc.strerror}") from None
+    runtime.main(api, alongside=lambda: echo_server(*address_from_env()))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,22 +22,13 @@ from autobahn.asyncio.component import Component
 from autobahn.wamp.exception import ApplicationError, SessionNotReady, TransportLost
 from autobahn.wamp.types import CallResult as WampCallResult
 from autobahn.wamp.types import RegisterOptions
-from wampgate.components.framework import Api, CallResult, Procedure, ProcedureError
-from wampgate.contract import uris
+from wampgate.components.errors import ComponentError, ProcedureError, SettingsError
+from wampgate.components.framework import Api, CallResult, Procedure
+from wampgate.contract import defaults, env, logformat, uris
 
 log = logging.getLogger("wampgate.components")
 
-ENV_BACKEND = "WAMPGATE_BACKEND"
-ENV_REALM = "WAMPGATE_REALM"
-ENV_SECRET = "WAMPGATE_BACKEND_SECRET"
-ENV_AUTHID = "WAMPGATE_BACKEND_AUTHID"
-DEFAULT_BACKEND = "unix:.wampgate/node/backend.sock"
-DEFAULT_REALM = "realm1"
-DEFAULT_AUTHID = "backend"
-
-
-class SettingsError(Exception):
-    """A component's settings are missing or malformed."""
+__all__ = ["BackendSettings", "SettingsError", "create_component", "main", "run_until_stopped"]
 
 
 def transport_config(spec: str) -> dict[str, Any]:
@@ -74,17 +66,17 @@ class BackendSettings:
     secret: str = ""
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> BackendSettings:
-        secret = env.get(ENV_SECRET, "")
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> BackendSettings:
+        secret = environ.get(env.BACKEND_SECRET, "")
         if not secret:
             raise SettingsError(
-                f"{ENV_SECRET} is not set: start components with `wampgate up`, or export the "
-                "secret from the gateway's backend.secret file"
+                f"{env.BACKEND_SECRET} is not set: start components with `wampgate up`, or "
+                "export the secret from the gateway's backend.secret file"
             )
         settings = cls(
-            transport=env.get(ENV_BACKEND, DEFAULT_BACKEND),
-            realm=env.get(ENV_REALM, DEFAULT_REALM),
-            authid=env.get(ENV_AUTHID, DEFAULT_AUTHID),
+            transport=environ.get(env.BACKEND, defaults.BACKEND),
+            realm=environ.get(env.REALM, defaults.REALM),
+            authid=environ.get(env.BACKEND_AUTHID, defaults.BACKEND_AUTHID),
             secret=secret,
         )
         transport_config(settings.transport)  # fail early on a malformed spec
@@ -125,7 +117,7 @@ def create_component(api: Api, settings: BackendSettings) -> Component:
             api.describe, uris.CATALOG_COMPONENT_PREFIX + api.component, options=options
         )
         log.info(
-            "%s joined %s as %s; serving %d procedure(s)",
+            logformat.JOINED,
             api.component,
             details.realm,
             details.authrole,
@@ -133,18 +125,12 @@ def create_component(api: Api, settings: BackendSettings) -> Component:
         )
 
     component.on("join", register)
-
-    def left(session: Any, details: Any) -> None:
-        log.warning("%s left the router (%s); reconnecting", api.component, details.reason)
-
-    component.on("leave", left)
-
     return component
 
 
 def setup_logging(level: str | None = None) -> None:
     """Readable logs for a component (the router prefixes them with the worker name)."""
-    level = level or os.environ.get("WAMPGATE_LOG_LEVEL", "info")
+    level = level or os.environ.get(env.LOG_LEVEL, "info")
     coloredlogs.install(level=level.upper(), fmt="%(name)s %(levelname)s %(message)s")
     # Autobahn logs through txaio into `logging`; its connection chatter is noise here,
     # and a connection dropped by a stopping router is announced by our own leave log.
@@ -154,10 +140,22 @@ def setup_logging(level: str | None = None) -> None:
     )
 
 
-async def run_until_stopped(component: Component) -> None:
-    """Run ``component`` until SIGTERM or SIGINT, then leave the router and return."""
+async def run_until_stopped(component: Component, name: str = "component") -> None:
+    """Run ``component`` until SIGTERM or SIGINT, then leave the router and return.
+
+    Leaving because we were told to stop is routine (logged at info); any
+    other leave means the router went away and the component reconnects.
+    """
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
+
+    def left(session: Any, details: Any) -> None:
+        if stop.is_set():
+            log.info("%s left the router (%s): stopping", name, details.reason)
+        else:
+            log.warning("%s left the router (%s); reconnecting", name, details.reason)
+
+    component.on("leave", left)
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     done = asyncio.ensure_future(component.start(loop=loop))
@@ -177,14 +175,33 @@ async def run_until_stopped(component: Component) -> None:
     done.cancel()
 
 
-def main(api: Api, extend: Callable[[Component], None] | None = None) -> None:
-    """Entry point shared by the component modules."""
-    setup_logging()
-    try:
-        settings = BackendSettings.from_env()
-    except SettingsError as exc:
-        raise SystemExit(f"{api.component}: {exc}") from None
-    component = create_component(api, settings)
+async def _serve(
+    api: Api,
+    extend: Callable[[Component], None] | None,
+    alongside: Callable[[], AbstractAsyncContextManager[object]] | None,
+) -> None:
+    component = create_component(api, BackendSettings.from_env())
     if extend is not None:
         extend(component)
-    asyncio.run(run_until_stopped(component))
+    async with contextlib.AsyncExitStack() as stack:
+        if alongside is not None:
+            await stack.enter_async_context(alongside())
+        await run_until_stopped(component, api.component)
+
+
+def main(
+    api: Api,
+    extend: Callable[[Component], None] | None = None,
+    alongside: Callable[[], AbstractAsyncContextManager[object]] | None = None,
+) -> None:
+    """Entry point shared by the component modules: serve ``api`` until stopped.
+
+    ``extend`` adds handlers to the component (e.g. a publisher started on
+    join); ``alongside`` is a server that runs as long as the component. Any
+    :class:`ComponentError` they raise ends the process with a one-line message.
+    """
+    setup_logging()
+    try:
+        asyncio.run(_serve(api, extend, alongside))
+    except ComponentError as exc:
+        raise SystemExit(f"{api.component}: {exc}") from None

@@ -10,3 +10,7 @@ URL: Final = f"ws://{HOST}:{PORT}/ws"
 BACKEND_AUTHID: Final = "backend"
 BACKEND_ROLE: Final = "backend"
 STATE_DIR_NAME: Final = ".wampgate"
+#: Where components join the router when WAMPGATE_BACKEND is not set (the launcher sets it).
+BACKEND: Final = f"unix:{STATE_DIR_NAME}/node/backend.sock"
+#: Seconds between two ``demo.clock.tick`` events.
+CLOCK_INTERVAL: Final = 1.0

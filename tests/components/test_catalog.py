@@ -21,6 +21,11 @@ def test_merge_describes_known_and_lists_unknown() -> None:
         "positional": [],
         "params": {},
         "result": {},
+        "signature": "other.thing(*args, **kwargs) -> any JSON",
+        "arguments": [
+            {"name": "*args", "type": "any JSON", "required": False, "default": None},
+            {"name": "**kwargs", "type": "any JSON", "required": False, "default": None},
+        ],
     }
 
 
@@ -50,6 +55,17 @@ async def test_list_has_every_demo_procedure_with_schemas(session: Session) -> N
     }
     for entry in entries:
         assert entry["doc"], f"{entry['uri']} has no docstring"
+        assert entry["signature"].startswith(entry["uri"] + "("), entry
+        assert "\n" not in entry["signature"]
+    assert add["signature"] == "demo.calc.add(a: number, b: number) -> number"
+    assert add["arguments"] == [
+        {"name": "a", "type": "number", "required": True, "default": None},
+        {"name": "b", "type": "number", "required": True, "default": None},
+    ]
+    assert xsum["signature"] == "demo.calc.xsum(numbers: array of number) -> number"
+    assert xsum["arguments"][0]["type"] == "array of number"
+    assert by_uri[uris.ECHO]["signature"] == "demo.echo(*args, **kwargs) -> any JSON"
+    assert by_uri[uris.CALC_BROKEN]["signature"] == "demo.calc.broken() -> never"
 
 
 async def test_describe_one_and_unknown(session: Session) -> None:
@@ -57,5 +73,7 @@ async def test_describe_one_and_unknown(session: Session) -> None:
     assert info["uri"] == uris.CALC_MUL
     assert info["doc"] == "Multiply two numbers."
     assert info["component"] == "calc"
+    assert info["signature"] == "demo.calc.mul(a: number, b: number) -> number"
+    assert [a["name"] for a in info["arguments"]] == ["a", "b"]
     with pytest.raises(NoSuchProcedure, match=r"demo\.calc\.nope"):
         await session.call(uris.CATALOG_DESCRIBE, "demo.calc.nope")

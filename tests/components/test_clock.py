@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from wampgate.clients import Session
 from wampgate.components import clock
-from wampgate.contract import uris
+from wampgate.components.errors import SettingsError
+from wampgate.contract import env, uris
 
 
 def test_tick_payload() -> None:
@@ -17,11 +18,12 @@ def test_tick_payload() -> None:
 
 def test_interval_from_env() -> None:
     assert clock.interval_from_env({}) == 1.0
-    assert clock.interval_from_env({clock.ENV_INTERVAL: "0.5"}) == 0.5
-    with pytest.raises(SystemExit, match="not a number"):
-        clock.interval_from_env({clock.ENV_INTERVAL: "soon"})
-    with pytest.raises(SystemExit, match="between"):
-        clock.interval_from_env({clock.ENV_INTERVAL: "0"})
+    assert clock.interval_from_env({env.CLOCK_INTERVAL: "0.5"}) == 0.5
+    # A library error, not SystemExit: only main() turns it into an exit.
+    with pytest.raises(SettingsError, match="not a number"):
+        clock.interval_from_env({env.CLOCK_INTERVAL: "soon"})
+    with pytest.raises(SettingsError, match="between"):
+        clock.interval_from_env({env.CLOCK_INTERVAL: "0"})
 
 
 async def test_ticks_arrive_in_order(session: Session) -> None:
