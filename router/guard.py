@@ -1,0 +1,67 @@
+"""What wampgate adds inside Crossbar's router worker (Twisted side).
+
+The node configuration starts :class:`RouterGuard` as a component of the
+router worker; Crossbar starts router components before it opens any
+transport, so what it installs holds from the first request:
+
+- replay protection for the HTTP bridge: Crossbar checks a signed request's
+  signature and timestamp but not its nonce; a validly signed request whose
+  nonce was seen in the window, or whose timestamp is outside our (narrower)
+  window, is refused here before Crossbar publishes or calls anything.
+
+Nothing here runs at import; :func:`install_replay_guard` patches Crossbar's
+bridge resource once per process.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from autobahn.twisted.wamp import ApplicationSession
+from wampgate.router.httpsign import ReplayGuard, is_signed_by
+
+_REFUSED = 401
+
+
+def _query(request: Any) -> dict[str, str] | None:
+    try:
+        return {k.decode(): v[0].decode() for k, v in request.args.items() if v}
+    except UnicodeDecodeError:
+        return None
+
+
+def install_replay_guard(guard: ReplayGuard) -> None:
+    """Refuse replayed or stale signed requests on every HTTP publisher and caller."""
+    from crossbar.bridge.rest.common import _CommonResource
+
+    original = _CommonResource._render_request
+    if getattr(original, "wampgate", False):
+        return
+
+    def render_request(self: Any, request: Any) -> Any:
+        secret = self._secret
+        if secret:
+            body = request.content.read()
+            request.content.seek(0)
+            query = _query(request)
+            if query is not None and is_signed_by(secret.decode(), query, body):
+                now = datetime.datetime.now(datetime.UTC)
+                reason = guard.admit(query["key"], query["nonce"], query["timestamp"], now)
+                if reason is not None:
+                    return self._deny_request(
+                        request, _REFUSED, reason=reason, log_category="AR462"
+                    )
+        return original(self, request)
+
+    render_request.wampgate = True  # type: ignore[attr-defined]
+    _CommonResource._render_request = render_request
+
+
+class RouterGuard(ApplicationSession):  # type: ignore[misc]
+    """Installs the checks above when the router worker starts it."""
+
+    def __init__(self, config: Any = None) -> None:
+        super().__init__(config)
+        extra = (config.extra if config is not None else None) or {}
+        install_replay_guard(ReplayGuard(window=float(extra.get("window", 60))))
