@@ -19,3 +19,7 @@ BACKEND_SECRET: Final = "WAMPGATE_BACKEND_SECRET"
 BACKEND_AUTHID: Final = "WAMPGATE_BACKEND_AUTHID"
 
 CLOCK_INTERVAL: Final = "WAMPGATE_CLOCK_INTERVAL"
+
+#: The HTTP bridge is on only when both are set; the secret never goes into a file.
+HTTP_KEY: Final = "WAMPGATE_HTTP_KEY"
+HTTP_SECRET: Final = "WAMPGATE_HTTP_SECRET"

@@ -4,6 +4,8 @@ The node configuration starts :class:`RouterGuard` as a component of the
 router worker; Crossbar starts router components before it opens any
 transport, so what it installs holds from the first request:
 
+- the HTTP bridge's secret, taken from the environment at the first request
+  (the config holds a placeholder);
 - replay protection for the HTTP bridge: Crossbar checks a signed request's
   signature and timestamp but not its nonce; a validly signed request whose
   nonce was seen in the window, or whose timestamp is outside our (narrower)
@@ -16,10 +18,12 @@ bridge resource once per process.
 from __future__ import annotations
 
 import datetime
+import os
 from typing import Any
 
 from autobahn.twisted.wamp import ApplicationSession
 from wampgate.router.httpsign import ReplayGuard, is_signed_by
+from wampgate.router.security import SECRET_FROM_ENV
 
 _REFUSED = 401
 
@@ -31,6 +35,16 @@ def _query(request: Any) -> dict[str, str] | None:
         return None
 
 
+def _resolve(secret: bytes | None) -> bytes | None:
+    """The secret a placeholder names (see :func:`wampgate.router.security.placeholder_secret`)."""
+    if secret is None or not secret.startswith(SECRET_FROM_ENV.encode()):
+        return secret
+    name = secret.decode().removeprefix(SECRET_FROM_ENV).partition(":")[0]
+    value = os.environ.get(name)
+    # Without the variable the placeholder stays: a random secret nobody signs with.
+    return value.encode() if value else secret
+
+
 def install_replay_guard(guard: ReplayGuard) -> None:
     """Refuse replayed or stale signed requests on every HTTP publisher and caller."""
     from crossbar.bridge.rest.common import _CommonResource
@@ -40,7 +54,7 @@ def install_replay_guard(guard: ReplayGuard) -> None:
         return
 
     def render_request(self: Any, request: Any) -> Any:
-        secret = self._secret
+        secret = self._secret = _resolve(self._secret)
         if secret:
             body = request.content.read()
             request.content.seek(0)
