@@ -11,8 +11,9 @@ import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
-from wampgate.router import credentials, users
-from wampgate.router.users import User, UsersError
+from wampgate.router import credentials
+from wampgate.router import userstore as users
+from wampgate.router.userstore import User, UsersError
 
 
 def _password(password: str) -> credentials.CraKey:

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from wampgate.router import credentials
-from wampgate.router import users as user_store
-from wampgate.router.users import Store
+from wampgate.router import userstore as user_store
+from wampgate.router.userstore import Store
 
 #: The principal's field with the stored WAMP-CRA key (never a password).
 STORED_KEY = "wampgate_stored_key"

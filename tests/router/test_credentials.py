@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from autobahn.wamp.auth import derive_key
-from wampgate.router import accounts, authenticator, credentials, users
-from wampgate.router.users import UsersError
+from wampgate.router import accounts, authenticator, credentials
+from wampgate.router import userstore as users
+from wampgate.router.userstore import UsersError
 
 PUBKEY = "ab" * 32
 
