@@ -17,17 +17,10 @@ from wampgate.router.userstore import User, UsersError
 
 
 def _password(password: str) -> credentials.CraKey:
-    try:
-        return credentials.derive(credentials.check_password(password))
-    except ValueError as exc:
-        raise UsersError(str(exc)) from None
+    return credentials.derive(credentials.check_password(password))
 
 
-def _pubkey(pubkey: str) -> str:
-    try:
-        return credentials.check_pubkey(pubkey)
-    except ValueError as exc:
-        raise UsersError(str(exc)) from None
+_pubkey = credentials.check_pubkey
 
 
 def add(

@@ -24,6 +24,7 @@ import secrets
 from dataclasses import dataclass
 
 from autobahn.wamp.auth import derive_key
+from wampgate.router.errors import UsersError
 
 #: PBKDF2 rounds for new passwords. The browser derives the key in plain
 #: JavaScript (autobahn-browser's CryptoJS): 50,000 rounds take about half a
@@ -69,9 +70,9 @@ def derive(
 
 
 def check_password(password: str) -> str:
-    """``password`` if it is long enough; else raise :class:`ValueError` saying why."""
+    """``password`` if it is long enough; else raise :class:`UsersError` saying why."""
     if len(password) < MIN_PASSWORD:
-        raise ValueError(f"a password needs at least {MIN_PASSWORD} characters")
+        raise UsersError(f"a password needs at least {MIN_PASSWORD} characters")
     return password
 
 
@@ -79,7 +80,7 @@ def check_pubkey(pubkey: str) -> str:
     """An Ed25519 public key as 64 hex digits (what Autobahn and Crossbar exchange)."""
     normal = pubkey.strip().lower()
     if not _PUBKEY.match(normal):
-        raise ValueError(
+        raise UsersError(
             f"public key {pubkey[:20]!r}...: expected 64 hex digits (an Ed25519 public key)"
         )
     return normal

@@ -117,7 +117,7 @@ def _user(name: str, raw: Any, where: str) -> User:
             else None,
             cryptosign=tuple(credentials.check_pubkey(k) for k in raw.get("cryptosign", [])),
         )
-    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+    except (AttributeError, KeyError, TypeError, ValueError, UsersError) as exc:
         raise UsersError(f"{where}: user {name!r} is malformed ({exc})") from None
     return user
 
