@@ -5,17 +5,26 @@ guest that exits. The router starts ``python -m wampgate.components.supervise
 wampgate.components.calc`` instead: this small parent runs the component,
 restarts it after a crash with growing delays (reset once it has run a
 while), and passes SIGTERM/SIGINT on so that stopping stays clean.
+
+The component is a dotted module path (run as ``python -m MODULE``; the
+package's own, or one importable from the working directory) or the path of
+a ``.py`` file (run as ``python FILE``). Its stderr is the supervisor's, so
+what it prints when it fails reaches the router's log right before the
+restart line.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from wampgate.contract import logformat
 
 log = logging.getLogger("wampgate.components.supervise")
 
@@ -61,7 +70,7 @@ def supervise(
         ran_for = time.monotonic() - started
         delay = backoff.next_delay(delay, ran_for)
         log.error(
-            "%s exited with status %s after %.1fs; restarting in %.1fs",
+            logformat.RESTARTING,
             command[-1],
             code,
             ran_for,
@@ -72,12 +81,28 @@ def supervise(
             return code
 
 
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
+USAGE = "usage: python -m wampgate.components.supervise MODULE|FILE.py"
+
+
+def component_command(target: str) -> list[str] | None:
+    """The command that runs ``target`` (a ``.py`` file or a dotted module path), if either."""
+    if target.endswith(".py"):
+        return [sys.executable, target]
+    if _DOTTED.match(target):
+        return [sys.executable, "-m", target]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
-    if len(args) != 1 or not args[0].startswith("wampgate.components."):
-        raise SystemExit("usage: python -m wampgate.components.supervise wampgate.components.NAME")
+    if len(args) != 1:
+        raise SystemExit(USAGE)
+    command = component_command(args[0])
+    if command is None:
+        raise SystemExit(f"{args[0]!r} is neither a dotted module path nor a .py file\n{USAGE}")
     logging.basicConfig(level=logging.INFO, format="%(name)s %(levelname)s %(message)s")
-    raise SystemExit(supervise([sys.executable, "-m", args[0]]))
+    raise SystemExit(supervise(command))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,10 @@ REALM: Final = "realm1"
 URL: Final = f"ws://{HOST}:{PORT}/ws"
 BACKEND_AUTHID: Final = "backend"
 BACKEND_ROLE: Final = "backend"
+#: Sessions without credentials (browsers, the CLI).
+ANONYMOUS_ROLE: Final = "anonymous"
+#: Named users who log in with a ticket.
+USER_ROLE: Final = "user"
 STATE_DIR_NAME: Final = ".wampgate"
 #: Where components join the router when WAMPGATE_BACKEND is not set (the launcher sets it).
 BACKEND: Final = f"unix:{STATE_DIR_NAME}/node/backend.sock"

@@ -6,6 +6,11 @@ together with the contract.
 
 from typing import Final
 
+#: Prefixes that permissions are granted on.
+DEMO_PREFIX: Final = "demo."
+CLOCK_PREFIX: Final = "demo.clock."
+WAMPGATE_PREFIX: Final = "wampgate."
+
 CALC_ADD: Final = "demo.calc.add"
 CALC_MUL: Final = "demo.calc.mul"
 CALC_XSUM: Final = "demo.calc.xsum"
@@ -29,9 +34,13 @@ META_SESSION_COUNT: Final = "wamp.session.count"
 META_SESSION_LIST: Final = "wamp.session.list"
 META_REGISTRATION_LIST: Final = "wamp.registration.list"
 META_REGISTRATION_GET: Final = "wamp.registration.get"
+META_REGISTRATION_LOOKUP: Final = "wamp.registration.lookup"
+META_REGISTRATION_MATCH: Final = "wamp.registration.match"
 META_REGISTRATION_COUNT_CALLEES: Final = "wamp.registration.count_callees"
 META_SUBSCRIPTION_LIST: Final = "wamp.subscription.list"
 META_SUBSCRIPTION_GET: Final = "wamp.subscription.get"
+META_SUBSCRIPTION_LOOKUP: Final = "wamp.subscription.lookup"
+META_SUBSCRIPTION_MATCH: Final = "wamp.subscription.match"
 META_SUBSCRIPTION_COUNT_SUBSCRIBERS: Final = "wamp.subscription.count_subscribers"
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
 from wampgate.clients import Session
-from wampgate.components.supervise import Backoff, supervise
+from wampgate.components.supervise import Backoff, component_command, supervise
 from wampgate.contract import uris
 from wampgate.router.launcher import Gateway
 
@@ -39,6 +40,30 @@ def test_restarts_until_success(tmp_path: Path) -> None:
     assert code == 0
     assert counter.read_text() == "3"
     assert delays == [0.01, 0.02]
+
+
+def test_a_component_is_a_dotted_module_or_a_file() -> None:
+    assert component_command("wampgate.components.calc") == [
+        sys.executable,
+        "-m",
+        "wampgate.components.calc",
+    ]
+    assert component_command("acme.geometry") == [sys.executable, "-m", "acme.geometry"]
+    assert component_command("/srv/tools/geometry.py") == [sys.executable, "/srv/tools/geometry.py"]
+    assert component_command("not a module") is None
+
+
+def test_supervises_a_file_outside_the_package(tmp_path: Path) -> None:
+    script = tmp_path / "done.py"
+    script.write_text("print('ran', flush=True)\n")
+    supervisor = [sys.executable, "-m", "wampgate.components.supervise"]
+    done = subprocess.run([*supervisor, str(script)], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (0, "ran\n")
+    refused = subprocess.run(
+        [*supervisor, "not a module"], capture_output=True, text=True, timeout=60
+    )
+    assert refused.returncode == 1
+    assert "'not a module' is neither a dotted module path nor a .py file" in refused.stderr
 
 
 def component_pid(gateway: Gateway, module: str) -> int:

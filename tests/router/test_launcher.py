@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import socket
 from pathlib import Path
@@ -15,9 +14,12 @@ from wampgate.components import runtime
 from wampgate.components.calc import api as calc_api
 from wampgate.contract import uris
 from wampgate.router.config import GatewaySettings
-from wampgate.router.launcher import Gateway, GatewayError, check_port_free
+from wampgate.router.errors import GatewayError
+from wampgate.router.launcher import Gateway
+from wampgate.router.preflight import check_port_free
 
 from tests.helpers import free_port
+from tests.router.checkout import checkout_copy, component_worker, settings_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,9 +39,9 @@ def group_members(pgid: int) -> list[int]:
     return members
 
 
-def port_open(port: int) -> bool:
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket() as s:
-        return s.connect_ex(("127.0.0.1", port)) == 0
+        return s.connect_ex((host, port)) == 0
 
 
 def test_port_in_use_is_a_clear_error(gateway: Gateway) -> None:
@@ -59,9 +61,12 @@ def test_port_in_use_is_a_clear_error(gateway: Gateway) -> None:
 # session keeps answering the router's pings meanwhile.
 
 
-async def test_stop_leaves_nothing_running(tmp_path: Path) -> None:
+async def test_host_moves_every_listener_and_stop_leaves_nothing_running(
+    tmp_path: Path,
+) -> None:
+    host = "127.0.0.2"
     settings = GatewaySettings(
-        root=ROOT, state_dir=tmp_path, port=free_port(), echo_port=free_port()
+        root=ROOT, state_dir=tmp_path, host=host, port=free_port(), echo_port=free_port()
     )
     gw = Gateway(settings)
     await asyncio.to_thread(gw.start)
@@ -71,12 +76,16 @@ async def test_stop_leaves_nothing_running(tmp_path: Path) -> None:
         members = group_members(gw.pid)
         # Controller, router worker and one process per component at least.
         assert len(members) >= 6, members
-        assert port_open(settings.port) and port_open(settings.echo_port)
+        for port in (settings.port, settings.echo_port):
+            assert port_open(port, host) and not port_open(port, "127.0.0.1"), port
+        async with websockets.connect(f"ws://{host}:{settings.port}/echo") as ws:
+            await ws.send("through the router")
+            assert await asyncio.wait_for(ws.recv(), 10) == "through the router"
     finally:
         code = await asyncio.to_thread(gw.stop)
     assert code in (0, 1, -15)  # Crossbar exits 1 on SIGTERM: a clean stop
     assert group_members(gw.pid) == []
-    assert not port_open(settings.port) and not port_open(settings.echo_port)
+    assert not port_open(settings.port, host) and not port_open(settings.echo_port, host)
     assert not settings.socket_path.exists()
 
 
@@ -136,18 +145,12 @@ async def test_oversized_message_closes_only_that_connection(
     assert await session.call(uris.CALC_ADD, 2, 2) == 4
 
 
-async def test_a_component_that_cannot_start_fails_the_start(tmp_path: Path) -> None:
-    root = tmp_path / "checkout"
-    (root / ".crossbar").mkdir(parents=True)
-    (root / "web").symlink_to(ROOT / "web")
-    cfg = json.loads((ROOT / ".crossbar" / "config.json").read_text())
-    broken = next(w for w in cfg["workers"] if w.get("id") == "calc")
-    broken["arguments"][-1] = "wampgate.components.does_not_exist"
-    (root / ".crossbar" / "config.json").write_text(json.dumps(cfg))
-    settings = GatewaySettings(
-        root=root, state_dir=tmp_path / "state", port=free_port(), echo_port=free_port()
-    )
-    gw = Gateway(settings)
+async def test_a_component_that_cannot_start_fails_the_start_with_its_reason(
+    tmp_path: Path,
+) -> None:
+    root = checkout_copy(tmp_path, component_worker("broken", "broken.py"))
+    (root / "broken.py").write_text("import a_module_nobody_installed  # noqa\n")
+    gw = Gateway(settings_for(root, tmp_path))
     await asyncio.to_thread(gw.start)
     try:
         with pytest.raises(GatewayError) as caught:
@@ -155,6 +158,10 @@ async def test_a_component_that_cannot_start_fails_the_start(tmp_path: Path) -> 
     finally:
         await asyncio.to_thread(gw.stop)
     message = str(caught.value)
-    assert "failed to start" in message
-    assert "wampgate.components.does_not_exist exited with status 1" in message
+    assert "\n" not in message
+    assert message.startswith(
+        "the gateway failed to start: "
+        "ModuleNotFoundError: No module named 'a_module_nobody_installed' "
+        f"({root / 'broken.py'} exited with status 1 after "
+    )
     assert group_members(gw.pid) == []  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from wampgate.clients import ConnectError, NotAuthorized, connect
 from wampgate.contract import uris
-from wampgate.router import config, users
+from wampgate.router import render, users
 from wampgate.router.config import GatewaySettings
 from wampgate.router.launcher import Gateway
 
@@ -50,13 +50,13 @@ def test_broken_file_is_explained(tmp_path: Path) -> None:
 
 def test_render_adds_ticket_principals(tmp_path: Path) -> None:
     settings = GatewaySettings(root=ROOT, state_dir=tmp_path)
-    template = config.load_template(ROOT)
-    plain = config.render(template, settings)
+    template = render.load_template(ROOT)
+    plain = render.render(template, settings)
     assert "ticket" not in plain["workers"][0]["transports"][0]["paths"]["ws"]["auth"]
-    with_users = config.render(template, settings, {"alice": "t1"})
+    with_users = render.render(template, settings, {"alice": "t1"})
     ticket = with_users["workers"][0]["transports"][0]["paths"]["ws"]["auth"]["ticket"]
     assert ticket == {"type": "static", "principals": {"alice": {"ticket": "t1", "role": "user"}}}
-    path = config.write(with_users, settings.node_dir)
+    path = render.write(with_users, settings.node_dir)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 

@@ -1,0 +1,180 @@
+"""The Crossbar node configuration: the committed template, rendered for one gateway.
+
+``.crossbar/config.json`` holds the node's workers, transports and paths with
+the defaults (127.0.0.1:8080, realm ``realm1``, the echo server on 9000), but
+no roles: :func:`render` adds them from :mod:`wampgate.router.permissions` and
+fills in this gateway's host, ports, realm, paths and Python interpreter.
+``wampgate up`` writes the result into ``<state dir>/node/``, a complete node
+directory that ``crossbar check`` accepts. :func:`render` is pure.
+
+A component is a guest worker running the supervisor on a module::
+
+    {"type": "guest", "id": "geometry", "executable": "python3",
+     "arguments": ["-m", "wampgate.components.supervise", "geometry"], ...}
+
+The last argument is a dotted module path (importable from the checkout) or
+the path of a ``.py`` file (relative to the checkout or absolute); the worker
+``id`` is the component's name, the one its ``Api(...)`` declares.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from wampgate.contract import defaults
+from wampgate.contract import env as names
+from wampgate.router import permissions
+from wampgate.router.config import GatewaySettings
+from wampgate.router.errors import ConfigError
+from wampgate.router.secret import write_private
+
+SUPERVISOR = "wampgate.components.supervise"
+_DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
+
+
+def load_template(root: Path) -> dict[str, Any]:
+    path = root / ".crossbar" / "config.json"
+    try:
+        config: dict[str, Any] = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"{path} is missing") from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    return config
+
+
+def _one(items: list[dict[str, Any]], what: str) -> dict[str, Any]:
+    if len(items) != 1:
+        raise ConfigError(f"the node config needs exactly one {what}, found {len(items)}")
+    return items[0]
+
+
+def _router(config: dict[str, Any]) -> dict[str, Any]:
+    return _one([w for w in config.get("workers", []) if w.get("type") == "router"], "router")
+
+
+def _transport(router: dict[str, Any], kind: str) -> dict[str, Any]:
+    transports = router.get("transports", [])
+    return _one([t for t in transports if t.get("type") == kind], f"{kind} transport")
+
+
+def is_file_target(target: str) -> bool:
+    """Whether a component target names a file rather than a dotted module path."""
+    return target.endswith(".py")
+
+
+def component_target(worker: Mapping[str, Any]) -> str | None:
+    """What a guest worker runs under the supervisor, or ``None`` if it is no component."""
+    arguments = [str(a) for a in worker.get("arguments", [])]
+    if worker.get("type") != "guest" or arguments[:2] != ["-m", SUPERVISOR]:
+        return None
+    if len(arguments) != 3:
+        raise ConfigError(
+            f"guest {worker.get('id', '?')}: expected arguments "
+            f'["-m", "{SUPERVISOR}", MODULE_OR_FILE], got {arguments}'
+        )
+    target = arguments[2]
+    if not is_file_target(target) and not _DOTTED.match(target):
+        raise ConfigError(
+            f"guest {worker.get('id', '?')}: {target!r} is neither a dotted module path "
+            "(e.g. mycompany.geometry) nor a .py file"
+        )
+    if not worker.get("id"):
+        raise ConfigError(f"the guest worker running {target} needs an id: its component name")
+    return target
+
+
+def components(config: dict[str, Any]) -> list[str]:
+    """The names (guest worker ids) of the components the node starts."""
+    return [str(w["id"]) for w in config.get("workers", []) if component_target(w) is not None]
+
+
+def _resolve(target: str, root: Path) -> str:
+    if not is_file_target(target):
+        return target
+    path = (root / target).resolve()
+    if not path.is_file():
+        raise ConfigError(f"component file {path} does not exist")
+    return str(path)
+
+
+def _render_web(web: dict[str, Any], settings: GatewaySettings, users: Mapping[str, str]) -> None:
+    web["endpoint"]["interface"] = settings.host
+    web["endpoint"]["port"] = settings.port
+    paths = web["paths"]
+    paths["/"]["directory"] = str(settings.root / "web")
+    if "vendor" in paths:
+        paths["vendor"]["directory"] = str(settings.vendor_dir)
+    if users:
+        paths["ws"].setdefault("auth", {})["ticket"] = {
+            "type": "static",
+            "principals": {
+                name: {"ticket": ticket, "role": defaults.USER_ROLE}
+                for name, ticket in users.items()
+            },
+        }
+    echo = paths["echo"]["backend"]
+    echo["endpoint"]["host"] = settings.host
+    echo["endpoint"]["port"] = settings.echo_port
+    echo["url"] = f"ws://{settings.host}:{settings.echo_port}/"
+
+
+def _render_component(worker: dict[str, Any], target: str, settings: GatewaySettings) -> None:
+    worker["executable"] = settings.python
+    worker["arguments"] = ["-m", SUPERVISOR, _resolve(target, settings.root)]
+    options = worker.setdefault("options", {})
+    options["workdir"] = str(settings.root)
+    options.setdefault("stdout", "log")
+    options.setdefault("stderr", "log")
+    env = options.setdefault("env", {})
+    env.setdefault("inherit", True)  # the backend secret comes from the environment
+    env_vars = env.setdefault("vars", {})
+    env_vars[names.BACKEND] = f"unix:{settings.socket_path}"
+    env_vars[names.REALM] = settings.realm
+    if names.ECHO_PORT in env_vars:
+        env_vars[names.ECHO_HOST] = settings.host
+        env_vars[names.ECHO_PORT] = str(settings.echo_port)
+    if names.CLOCK_INTERVAL in env_vars:
+        env_vars[names.CLOCK_INTERVAL] = str(settings.clock_interval)
+
+
+def render(
+    template: dict[str, Any],
+    settings: GatewaySettings,
+    users: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The template with the roles and this gateway's host, ports, realm, paths and interpreter.
+
+    ``users`` (name -> ticket) may log in on ``/ws`` with WAMP-Ticket as role ``user``.
+    """
+    config = copy.deepcopy(template)
+    router = _router(config)
+    realm = _one(router.get("realms", []), "realm")
+    if "roles" in realm:
+        raise ConfigError(
+            "the realm in .crossbar/config.json lists roles: they come from "
+            "router/permissions.py; remove them from the template"
+        )
+    realm["name"] = settings.realm
+    realm["roles"] = permissions.crossbar_roles()
+    _render_web(_transport(router, "web"), settings, users or {})
+    _transport(router, "rawsocket")["endpoint"] = {
+        "type": "unix",
+        "path": str(settings.socket_path),
+    }
+    for worker in config["workers"]:
+        if (target := component_target(worker)) is not None:
+            _render_component(worker, target, settings)
+    return config
+
+
+def write(config: dict[str, Any], node_dir: Path) -> Path:
+    path = node_dir / "config.json"
+    # It may hold the named users' tickets: readable by its owner only.
+    write_private(path, json.dumps(config, indent=2) + "\n")
+    return path

@@ -1,0 +1,169 @@
+"""The node configuration: template, rendering, roles and Crossbar's own check."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from wampgate.contract import defaults
+from wampgate.router import permissions, render
+from wampgate.router.config import GatewaySettings
+from wampgate.router.errors import ConfigError
+from wampgate.router.preflight import check_config, crossbar_executable
+
+from tests.router.checkout import component_worker
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_COMPONENTS = {"catalog", "calc", "clock", "echo"}
+
+
+def settings(tmp_path: Path, **kw: Any) -> GatewaySettings:
+    return GatewaySettings(root=ROOT, state_dir=tmp_path, **kw)
+
+
+def roles(cfg: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    realm = cfg["workers"][0]["realms"][0]
+    return {r["name"]: r["permissions"] for r in realm["roles"]}
+
+
+def test_template_defaults_match_the_design() -> None:
+    cfg = render.load_template(ROOT)
+    web = next(t for t in cfg["workers"][0]["transports"] if t["type"] == "web")
+    assert web["endpoint"] == {"type": "tcp", "interface": "127.0.0.1", "port": 8080}
+    assert set(web["paths"]) == {"/", "vendor", "ws", "echo"}
+    assert web["paths"]["ws"]["serializers"] == ["json", "msgpack", "cbor"]
+    assert cfg["workers"][0]["realms"][0]["name"] == "realm1"
+    # More components may be configured beside the demo ones.
+    assert set(render.components(cfg)) >= DEMO_COMPONENTS
+    assert "${WAMPGATE_BACKEND_SECRET}" in json.dumps(cfg)
+
+
+def test_rendered_roles_are_the_permission_table(tmp_path: Path) -> None:
+    assert "roles" not in render.load_template(ROOT)["workers"][0]["realms"][0]
+    rendered = roles(render.render(render.load_template(ROOT), settings(tmp_path)))
+    assert list(rendered) == list(permissions.ROLES)
+    for name, rules in permissions.ROLES.items():
+        assert len(rendered[name]) == len(rules)
+        for perm, rule in zip(rendered[name], rules, strict=True):
+            assert (perm["uri"], perm["match"]) == (rule.uri, rule.match)
+            allowed = {action for action, yes in perm["allow"].items() if yes}
+            assert allowed == rule.actions
+            assert perm["disclose"] == {"caller": False, "publisher": False}
+
+
+def test_anonymous_has_least_privilege() -> None:
+    anonymous = permissions.ROLES[defaults.ANONYMOUS_ROLE]
+    assert all(not {"register", "publish"} & r.actions for r in anonymous)
+    assert {r.uri for r in anonymous if r.match == "prefix"} == {"demo.", "wampgate."}
+    # Meta API: read-only calls only, never the ones that kick sessions.
+    meta = {r.uri for r in anonymous if r.uri.startswith("wamp.")}
+    assert not any("kill" in u or "remove" in u for u in meta)
+    assert permissions.ROLES[defaults.BACKEND_ROLE] == (
+        permissions.rule("", "prefix", "call", "register", "publish", "subscribe"),
+    )
+
+
+def test_a_template_that_lists_roles_is_refused(tmp_path: Path) -> None:
+    template = render.load_template(ROOT)
+    template["workers"][0]["realms"][0]["roles"] = []
+    with pytest.raises(ConfigError, match=r"router/permissions\.py"):
+        render.render(template, settings(tmp_path))
+
+
+def test_render_applies_the_settings_to_every_listener(tmp_path: Path) -> None:
+    s = settings(tmp_path, host="127.0.0.2", port=18123, echo_port=19123, realm="other")
+    cfg = render.render(render.load_template(ROOT), s)
+    router = cfg["workers"][0]
+    assert router["realms"][0]["name"] == "other"
+    web = router["transports"][0]
+    assert web["endpoint"]["interface"] == "127.0.0.2"
+    assert web["endpoint"]["port"] == 18123
+    assert web["paths"]["/"]["directory"] == str(ROOT / "web")
+    assert web["paths"]["vendor"]["directory"] == str(ROOT / "web/node_modules/autobahn-browser")
+    echo_proxy = web["paths"]["echo"]["backend"]
+    assert echo_proxy["endpoint"] == {"type": "tcp", "host": "127.0.0.2", "port": 19123}
+    assert echo_proxy["url"] == "ws://127.0.0.2:19123/"
+    assert router["transports"][1]["endpoint"] == {"type": "unix", "path": str(s.socket_path)}
+    for name in render.components(cfg):
+        worker = next(w for w in cfg["workers"] if w.get("id") == name)
+        assert worker["executable"] == sys.executable
+        env = worker["options"]["env"]["vars"]
+        assert env["WAMPGATE_BACKEND"] == f"unix:{s.socket_path}"
+        assert env["WAMPGATE_REALM"] == "other"
+    echo = next(g for g in cfg["workers"] if g.get("id") == "echo")
+    echo_env = echo["options"]["env"]["vars"]
+    assert (echo_env["WAMPGATE_ECHO_HOST"], echo_env["WAMPGATE_ECHO_PORT"]) == (
+        "127.0.0.2",
+        "19123",
+    )
+    # The template itself is untouched.
+    assert render.load_template(ROOT)["workers"][0]["realms"][0]["name"] == "realm1"
+
+
+def test_components_may_live_outside_the_package(tmp_path: Path) -> None:
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "geometry.py").write_text("")
+    template = render.load_template(ROOT)
+    template["workers"] += [
+        component_worker("geometry", "tools/geometry.py"),
+        component_worker("acme", "acme.tools"),
+    ]
+    s = GatewaySettings(root=tmp_path, state_dir=tmp_path / "state")
+    cfg = render.render(template, s)
+    assert {"geometry", "acme"} <= set(render.components(cfg))
+    arguments = {w["id"]: w["arguments"][-1] for w in cfg["workers"] if w["type"] == "guest"}
+    assert arguments["geometry"] == str(tmp_path / "tools" / "geometry.py")
+    assert arguments["acme"] == "acme.tools"
+    workers = {w["id"]: w for w in cfg["workers"]}
+    assert workers["acme"]["options"]["workdir"] == str(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("worker", "message"),
+    [
+        (
+            component_worker("geometry", "tools/missing.py"),
+            r"component file .*tools/missing.py does not exist",
+        ),
+        (component_worker("geometry", "not a module"), "neither a dotted module path"),
+        ({**component_worker("", "acme.tools"), "id": ""}, "running acme.tools needs an id"),
+        (
+            {**component_worker("x", "acme"), "arguments": ["-m", render.SUPERVISOR]},
+            "expected arguments",
+        ),
+    ],
+)
+def test_bad_component_entries_are_explained(
+    tmp_path: Path, worker: dict[str, Any], message: str
+) -> None:
+    template = render.load_template(ROOT)
+    template["workers"].append(worker)
+    with pytest.raises(ConfigError, match=message):
+        render.render(template, GatewaySettings(root=tmp_path, state_dir=tmp_path / "state"))
+
+
+def test_crossbar_check_accepts_the_rendered_config_and_explains_a_broken_one(
+    tmp_path: Path,
+) -> None:
+    s = settings(tmp_path)
+    env = {"WAMPGATE_BACKEND_SECRET": "test-secret", "PATH": "/usr/bin:/bin"}
+    cfg = render.render(render.load_template(ROOT), s, {"alice": "ticket"})
+    render.write(cfg, s.node_dir)
+    check_config(s.node_dir, crossbar_executable(), env)
+
+    cfg["workers"][0]["transports"][0]["endpoint"]["port"] = "not-a-port"
+    render.write(cfg, s.node_dir)
+    with pytest.raises(ConfigError) as caught:
+        check_config(s.node_dir, crossbar_executable(), env)
+    assert "invalid node configuration" in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_broken_json_names_the_line(tmp_path: Path) -> None:
+    (tmp_path / ".crossbar").mkdir()
+    (tmp_path / ".crossbar" / "config.json").write_text('{\n  "version": 2,\n}\n')
+    with pytest.raises(ConfigError, match=r"config.json:3:\d+: not valid JSON"):
+        render.load_template(tmp_path)
