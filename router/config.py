@@ -76,7 +76,7 @@ class GatewaySettings:
     echo_port: int = defaults.ECHO_PORT
     realm: str = defaults.REALM
     python: str = field(default_factory=lambda: sys.executable)
-    clock_interval: float = 1.0
+    clock_interval: float = defaults.CLOCK_INTERVAL
 
     def __post_init__(self) -> None:
         _check_host(self.host)
