@@ -169,7 +169,7 @@ async def test_bad_topic_is_refused_in_the_page(page: Page, gateway: Gateway) ->
     await page.goto(f"{base(gateway)}/topics.html")
     await page.fill("#topic", "demo clock")
     await page.click("#sub-form button[type=submit]")
-    await expect(page.locator("#topic-error")).to_contain_text("letters, digits")
+    await expect(page.locator("#topic-error")).to_contain_text("no spaces")
     await expect(page.locator(".sub")).to_have_count(0)
 
 

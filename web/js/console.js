@@ -1,5 +1,5 @@
 // The console page: catalog list, generated forms, results and history.
-import { buildCall, cliCommand, fieldsOf, jsSnippet, typeName } from './forms.js';
+import { buildCall, cliCommand, fieldsOf, jsSnippet } from './forms.js';
 import { copyText, el, pretty, showConnection } from './ui.js';
 import { Gateway } from './wamp.js';
 
@@ -42,7 +42,7 @@ function renderForm(info) {
       field.variadic ? (field.variadic === 'args' ? 'Positional arguments' : 'Keyword arguments') : field.name,
       field.required ? el('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null,
       ' ', el('span', { class: 'hint', id: `${id}-hint` },
-        field.variadic ? `(JSON ${field.kind})` : `${typeName(field.schema)}${field.required ? ', required' : ', optional'}`));
+        field.variadic ? `(JSON ${field.kind})` : `${field.type}${field.required ? ', required' : ', optional'}`));
     box.append(el('div', { class: 'field' }, label, inputFor(field), el('div', { class: 'error', id: `${id}-error`, role: 'alert' })));
   }
 }
@@ -74,11 +74,17 @@ function select(info) {
     button.setAttribute('aria-pressed', String(button.dataset.uri === info.uri));
   }
   $('call-title').textContent = info.uri;
+  $('call-signature').textContent = info.signature || '';
   $('call-doc').textContent = info.doc || 'No description.';
   $('call-form').hidden = false;
   $('call-status').textContent = '';
   renderForm(info);
   history.replaceState(null, '', `#${encodeURIComponent(info.uri)}`);
+}
+
+/** A URI as text with line-break chances after its dots only. */
+function breakAtDots(uri) {
+  return uri.split(/(?<=\.)/).flatMap((part, i) => (i ? [el('wbr'), part] : [part]));
 }
 
 function renderCatalog() {
@@ -87,7 +93,7 @@ function renderCatalog() {
   const shown = catalog.filter((p) => !filter || p.uri.toLowerCase().includes(filter) || (p.doc || '').toLowerCase().includes(filter));
   list.replaceChildren(...shown.map((info) => el('li', {},
     el('button', { type: 'button', dataset: { uri: info.uri }, 'aria-pressed': String(selected?.uri === info.uri), onclick: () => select(info) },
-      el('span', { class: 'uri' }, info.uri), el('span', { class: 'doc' }, info.doc || '')))));
+      el('span', { class: 'uri' }, breakAtDots(info.uri)), el('span', { class: 'doc' }, info.doc || '')))));
   if (!shown.length) list.append(el('li', { class: 'muted' }, catalog.length ? 'Nothing matches.' : 'No procedures registered.'));
 }
 
@@ -99,14 +105,19 @@ function showResult(ok, body) {
   $('result').replaceChildren(...body);
 }
 
+/** Long values are shortened in the history; the result panel shows them whole. */
+function clip(text, limit = 120) {
+  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+}
+
 function addHistory(uri, args, kwargs, ok, outcome, ms) {
   const body = $('history');
   if (body.querySelector('td[colspan]')) body.replaceChildren();
   const argsText = JSON.stringify(Object.keys(kwargs).length ? { args, kwargs } : args);
   body.prepend(el('tr', {},
     el('td', { class: 'mono' }, uri),
-    el('td', { class: 'mono' }, argsText),
-    el('td', {}, el('span', { class: `tag ${ok ? 'ok' : 'bad'}` }, ok ? 'ok' : 'error'), ' ', el('span', { class: 'mono' }, outcome)),
+    el('td', { class: 'mono', title: argsText }, clip(argsText)),
+    el('td', {}, el('span', { class: `tag ${ok ? 'ok' : 'bad'}` }, ok ? 'ok' : 'error'), ' ', el('span', { class: 'mono' }, clip(outcome))),
     el('td', {}, `${ms.toFixed(1)} ms`)));
   while (body.children.length > HISTORY_LIMIT) body.lastElementChild.remove();
 }

@@ -1,6 +1,8 @@
 // Pure logic behind the console's generated forms: JSON Schema -> fields,
 // raw input -> validated call arguments, and the equivalent CLI / JS code.
-// No DOM here, so Node's test runner checks it directly.
+// The words for types come with the catalog (`arguments`, `signature`), made
+// by the gateway; only the form is derived here. No DOM here, so Node's test
+// runner checks it directly.
 
 const SIMPLE = new Set(['number', 'integer', 'string', 'boolean', 'array', 'object']);
 
@@ -9,24 +11,22 @@ export function kindOf(schema = {}) {
   return SIMPLE.has(schema.type) ? schema.type : 'json';
 }
 
-/** A short human name for a schema: "number", "array of number", "any JSON". */
-export function typeName(schema = {}) {
-  if (schema.type === 'array' && schema.items) return `array of ${typeName(schema.items)}`;
-  if (schema.type) return schema.type;
-  const union = schema.anyOf || schema.oneOf;
-  if (union) return union.map(typeName).join(' or ');
-  return 'any JSON';
-}
-
-/** The form fields of a catalog entry, in the procedure's positional order. */
+/**
+ * The form fields of a catalog entry, in the procedure's order. `type` is
+ * the catalog's text for the argument; `byName` marks keyword-only ones.
+ */
 export function fieldsOf(info) {
   const params = info.params || {};
   const props = params.properties || {};
   const required = new Set(params.required || []);
-  const names = info.positional && info.positional.length ? info.positional : Object.keys(props);
-  const fields = names.map((name) => {
+  const positional = new Set(info.positional || []);
+  const served = new Map((info.arguments || []).map((arg) => [arg.name, arg.type]));
+  const fields = Object.keys(props).map((name) => {
     const schema = props[name] || {};
-    return { name, schema, kind: kindOf(schema), required: required.has(name), default: schema.default };
+    return {
+      name, schema, kind: kindOf(schema), type: served.get(name) || 'any JSON',
+      required: required.has(name), default: schema.default, byName: !positional.has(name),
+    };
   });
   const variadic = params['x-variadic'] || {};
   if (variadic.args) {
@@ -108,7 +108,7 @@ export function buildCall(info, raw) {
       else errors[field.name] = 'extra positional values need every argument before them';
     } else if (field.variadic === 'kwargs') {
       Object.assign(kwargs, parsed.value);
-    } else if (positional) {
+    } else if (positional && !field.byName) {
       args.push(parsed.value);
     } else {
       kwargs[field.name] = parsed.value;

@@ -1,11 +1,10 @@
 // The live topics page: several subscriptions, a capped newest-first event
 // list with pause/resume/clear, counters and events per second.
 import { el, pretty, showConnection } from './ui.js';
-import { Gateway } from './wamp.js';
+import { Gateway, topicProblem } from './wamp.js';
 
 const MAX_EVENTS = 200;
 const RATE_WINDOW_MS = 5000;
-const URI = /^([0-9a-z_]+\.?)*[0-9a-z_]*$/i;
 
 const gateway = new Gateway();
 showConnection(gateway);
@@ -92,7 +91,7 @@ async function subscribe(event) {
   event.preventDefault();
   const topic = $('topic').value.trim();
   const match = $('match').value;
-  const problem = !topic && match !== 'prefix' ? 'Enter a topic URI.' : (!URI.test(topic) ? 'A topic is made of letters, digits, _ and dots.' : '');
+  const problem = topicProblem(topic, match);
   $('topic-error').textContent = problem;
   $('topic').setAttribute('aria-invalid', problem ? 'true' : 'false');
   if (problem) return;
@@ -169,7 +168,7 @@ $('pub-form').addEventListener('submit', async (event) => {
     $('pub-error').textContent = `Not valid JSON: ${err.message}`;
     return;
   }
-  $('pub-error').textContent = URI.test(topic) && topic ? '' : 'A topic is made of letters, digits, _ and dots.';
+  $('pub-error').textContent = topicProblem(topic, 'exact');
   if ($('pub-error').textContent) return;
   try {
     await publisher.publish(topic, [payload]);

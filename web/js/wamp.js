@@ -3,6 +3,13 @@
 // script before this module: it defines the global `autobahn`).
 
 export const CATALOG_LIST = 'wampgate.catalog.list';
+/** A call (or the wait for a connection) took longer than the timeout. */
+export const ERROR_TIMEOUT = 'wampgate.error.timeout';
+/** The gateway was stopped, or the router refused the login for good. */
+export const ERROR_NOT_CONNECTED = 'wampgate.error.not_connected';
+const ERROR_CANCELED = 'wamp.error.canceled';
+/** Every call settles within this many milliseconds unless told otherwise. */
+export const DEFAULT_TIMEOUT_MS = 30000;
 
 /** ws(s)://<same host and port>/ws, from the page's own location. */
 export function routerUrl(loc = globalThis.location) {
@@ -30,7 +37,37 @@ export class WampError extends Error {
 function toWampError(err) {
   if (err instanceof WampError) return err;
   if (err && typeof err.error === 'string') return new WampError(err.error, err.args || [], err.kwargs || {});
+  // Autobahn throws this string when a session closes under a call.
+  if (err === 'session not open') return new WampError(ERROR_NOT_CONNECTED, ['the connection closed']);
   return new WampError('wampgate.error.client', [String(err && err.message ? err.message : err)]);
+}
+
+function seconds(ms) {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+/** Settle like `promise` within `ms` milliseconds, else reject with `onTimeout()`. */
+export function withDeadline(promise, ms, onTimeout) {
+  let timer;
+  const expired = new Promise((resolve, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Topic rules per match kind, as the router applies them: words without
+ * spaces, dots or #, joined by dots; a prefix may end in a dot, a wildcard
+ * pattern may leave any word empty. Returns '' when `topic` is fine.
+ */
+export function topicProblem(topic, match = 'exact') {
+  if (/[\s#]/.test(topic)) return 'A topic has no spaces and no #.';
+  if (match === 'prefix') return '';
+  if (!topic) return 'Enter a topic URI.';
+  if (match === 'wildcard') return '';
+  return topic.split('.').includes('')
+    ? 'An exact topic has no empty part (a..b or a trailing dot): choose Match=prefix or wildcard for patterns.'
+    : '';
 }
 
 /** Unwrap autobahn.Result into plain data. */
@@ -48,10 +85,14 @@ function plain(result) {
  */
 export class Gateway extends EventTarget {
   /** Anonymous unless authid and ticket (a named user's login) are given. */
-  constructor({ url = routerUrl(), realm = realmFrom(), authid = null, ticket = null } = {}) {
+  constructor({
+    url = routerUrl(), realm = realmFrom(), authid = null, ticket = null, timeout = DEFAULT_TIMEOUT_MS,
+  } = {}) {
     super();
     this.url = url;
     this.realm = realm;
+    /** Milliseconds a call may take, waiting for a connection included. */
+    this.timeout = timeout;
     this.authid = authid;
     this.ticket = ticket;
     this.state = 'connecting';
@@ -100,19 +141,28 @@ export class Gateway extends EventTarget {
     if (this.opens > 1) this.reconnects += 1;
     await Promise.all([...this._subs].map((sub) => sub._attach(session).catch(() => {})));
     this._setState('connected');
-    const waiters = this._waiters.splice(0);
-    waiters.forEach((resolve) => resolve(session));
+    this._waiters.splice(0).forEach((waiter) => waiter.resolve(session));
+  }
+
+  _notConnected(why) {
+    return new WampError(ERROR_NOT_CONNECTED, [`not connected to ${this.url}: ${why}`]);
+  }
+
+  _rejectWaiters(why) {
+    this._waiters.splice(0).forEach((waiter) => waiter.reject(this._notConnected(why)));
   }
 
   /** Close for good (no reconnect). */
   stop() {
     const connection = this.connection;
     this.connection = null;
+    this.session = null;
     try {
       if (connection) connection.close();
     } catch {
       // Already closed (a refused login ends the connection by itself).
     }
+    this._rejectWaiters('the gateway was stopped');
   }
 
 
@@ -123,6 +173,7 @@ export class Gateway extends EventTarget {
       // A refused login (or an unknown realm) is refused again: do not retry it.
       if (/authentication|not_authorized|no_such_realm|no_such_role|no_auth_method/.test(details.reason)) {
         this._setState('closed', { reason: this.lastError });
+        this._rejectWaiters(this.lastError);
         return true;
       }
     }
@@ -134,21 +185,49 @@ export class Gateway extends EventTarget {
     }
   }
 
-  /** The current session, waiting for the next one when disconnected. */
-  ready() {
+  /**
+   * The current session, waiting up to `ms` for the next one when
+   * disconnected; rejects at once when the gateway is stopped or refused.
+   */
+  ready(ms = this.timeout) {
     if (this.session) return Promise.resolve(this.session);
-    return new Promise((resolve) => this._waiters.push(resolve));
+    if (!this.connection || this.state === 'closed') {
+      return Promise.reject(this._notConnected(this.lastError || 'the gateway is not started'));
+    }
+    const waiter = {};
+    const next = new Promise((resolve, reject) => Object.assign(waiter, { resolve, reject }));
+    this._waiters.push(waiter);
+    return withDeadline(next, ms, () => {
+      this._waiters = this._waiters.filter((w) => w !== waiter);
+      const why = this.lastError ? ` (${this.lastError})` : '';
+      return new WampError(ERROR_TIMEOUT, [
+        `no connection to ${this.url} within ${seconds(ms)}${why}: is the router running, and is that its url?`,
+      ]);
+    });
   }
 
-  /** Call a procedure; resolves {value, ms}, rejects with WampError. */
-  async call(uri, args = [], kwargs = {}) {
-    const session = await this.ready();
+  /**
+   * Call a procedure; resolves {value, ms}, rejects with WampError. The
+   * call settles within `timeout` ms (the gateway's default unless given):
+   * the router is asked to cancel it then too, so the callee stops working.
+   */
+  async call(uri, args = [], kwargs = {}, { timeout = this.timeout } = {}) {
     const start = performance.now();
+    const late = () => new WampError(ERROR_TIMEOUT, [`${uri} did not answer within ${seconds(timeout)}`]);
+    let pending = null;
     try {
-      const result = await session.call(uri, args, kwargs);
+      const session = await this.ready(timeout);
+      const left = Math.max(1, timeout - (performance.now() - start));
+      // WAMP call timeouts are whole seconds on Crossbar.
+      pending = session.call(uri, args, kwargs, { timeout: Math.max(1, Math.ceil(left / 1000)) });
+      const result = await withDeadline(pending, left, late);
       return { value: plain(result), ms: performance.now() - start };
     } catch (err) {
-      const error = toWampError(err);
+      let error = toWampError(err);
+      if (error.uri === ERROR_TIMEOUT && pending && typeof pending.cancel === 'function') {
+        try { pending.cancel(); } catch { /* the session is gone already */ }
+      }
+      if (error.uri === ERROR_CANCELED && /timeout/.test(error.text)) error = late();
       error.ms = performance.now() - start;
       throw error;
     }

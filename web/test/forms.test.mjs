@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { buildCall, cliCommand, fieldsOf, jsSnippet, parseField, typeName } from '../js/forms.js';
+import { buildCall, cliCommand, fieldsOf, jsSnippet, parseField } from '../js/forms.js';
 
 const add = {
   uri: 'demo.calc.add',
@@ -13,6 +13,7 @@ const xsum = {
   uri: 'demo.calc.xsum',
   positional: ['numbers'],
   params: { type: 'object', properties: { numbers: { type: 'array', items: { type: 'number' } } }, required: ['numbers'] },
+  arguments: [{ name: 'numbers', type: 'array of number', required: true, default: null }],
 };
 const greet = {
   uri: 'x.greet',
@@ -30,7 +31,22 @@ test('fields follow the positional order with kinds and required marks', () => {
     ['name', 'string', true], ['times', 'integer', false], ['loud', 'boolean', false],
   ]);
   assert.deepEqual(fieldsOf(echo).map((f) => f.variadic), ['args', 'kwargs']);
-  assert.equal(typeName(xsum.params.properties.numbers), 'array of number');
+});
+
+test('type words come from the catalog, not from the schema', () => {
+  assert.equal(fieldsOf(xsum)[0].type, 'array of number');
+  const served = { ...xsum, arguments: [{ name: 'numbers', type: 'list of figures', required: true, default: null }] };
+  assert.equal(fieldsOf(served)[0].type, 'list of figures');
+  assert.equal(fieldsOf(add)[0].type, 'any JSON'); // an entry without text says so, never guesses
+});
+
+test('keyword-only arguments always go by name', () => {
+  const shout = {
+    uri: 'x.shout',
+    positional: ['name'],
+    params: { type: 'object', properties: { name: { type: 'string' }, loud: { type: 'boolean', default: false } }, required: ['name'] },
+  };
+  assert.deepEqual(buildCall(shout, { name: 'ann', loud: true }), { args: ['ann'], kwargs: { loud: true }, errors: {} });
 });
 
 test('numbers are parsed and checked', () => {
