@@ -217,6 +217,8 @@ async def test_narrow_screens(browser: Browser, gateway: Gateway, path: str) -> 
     await context.close()
 
 
+# Two gateways boot one after the other here (each waits up to 90 s on a busy machine).
+@pytest.mark.timeout(300)
 async def test_topics_page_survives_a_router_restart(browser: Browser, tmp_path: Path) -> None:
     settings = GatewaySettings(
         root=ROOT, state_dir=tmp_path, port=free_port(), echo_port=free_port(), clock_interval=0.25
