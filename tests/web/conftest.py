@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
+from wampgate.router.launcher import Gateway
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -62,3 +63,8 @@ async def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     await page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def base(gateway: Gateway) -> str:
+    """The gateway's web address, where its pages are served."""
+    return f"http://{gateway.settings.host}:{gateway.settings.port}"

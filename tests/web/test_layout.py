@@ -7,11 +7,7 @@ from playwright.async_api import Browser, Page, expect
 from wampgate.router.launcher import Gateway
 
 from tests.helpers import free_port
-from tests.web.conftest import ARTIFACTS, DESKTOP, NARROW, Console, screenshot
-
-
-def base(gateway: Gateway) -> str:
-    return f"http://{gateway.settings.host}:{gateway.settings.port}"
+from tests.web.conftest import ARTIFACTS, DESKTOP, NARROW, Console, base, screenshot
 
 
 async def call(page: Page, uri: str, fields: dict[str, str]) -> None:

@@ -14,14 +14,10 @@ from wampgate.router.config import GatewaySettings
 from wampgate.router.launcher import Gateway
 
 from tests.helpers import free_port
-from tests.web.conftest import DESKTOP, NARROW, Console, screenshot
+from tests.web.conftest import DESKTOP, NARROW, Console, base, screenshot
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ["demo.calc.add", "demo.calc.mul", "demo.calc.xsum", "demo.calc.broken", "demo.echo"]
-
-
-def base(gateway: Gateway) -> str:
-    return f"http://{gateway.settings.host}:{gateway.settings.port}"
 
 
 async def open_procedure(page: Page, gateway: Gateway, uri: str) -> None:
