@@ -20,6 +20,7 @@ from typing import Any, TextIO
 from urllib.parse import urlsplit, urlunsplit
 
 import coloredlogs
+from wampgate.clients import admin
 from wampgate.clients.errors import CallError, ConnectError, ConnectionLost, WampgateError
 from wampgate.clients.session import (
     DEFAULT_REALM,
@@ -30,7 +31,7 @@ from wampgate.clients.session import (
     Session,
 )
 from wampgate.contract import uris
-from wampgate.router.users import UsersError
+from wampgate.router.errors import RouterError
 
 log = logging.getLogger("wampgate")
 
@@ -105,16 +106,28 @@ def format_procedure(info: dict[str, Any]) -> str:
 # Commands -------------------------------------------------------------------
 
 
+def _private_key(path: str) -> str:
+    try:
+        return Path(path).read_text().strip()
+    except OSError as exc:
+        raise UsageError(f"--key-file {path}: {exc.strerror}") from None
+
+
 def settings_from(args: argparse.Namespace) -> ClientSettings:
-    if args.user and not args.ticket:
-        raise UsageError(f"--user {args.user} needs a ticket: set WAMPGATE_TICKET (or --ticket)")
+    password = os.environ.get(admin.PASSWORD_ENV)
+    if args.user and not password and not args.key_file:
+        raise UsageError(
+            f"--user {args.user} needs a password (env {admin.PASSWORD_ENV}) or --key-file"
+        )
     return ClientSettings(
         url=args.url,
         realm=args.realm,
         serializer=args.serializer,
         connect_timeout=args.timeout,
         authid=args.user,
-        ticket=args.ticket if args.user else None,
+        password=password if args.user and not args.key_file else None,
+        privkey=_private_key(args.key_file) if args.key_file else None,
+        cafile=args.cafile,
     )
 
 
@@ -280,26 +293,6 @@ def _state_dir(args: argparse.Namespace) -> Path:
     return GatewaySettings.from_env(root, state_dir=args.state_dir).state_dir
 
 
-def cmd_user(args: argparse.Namespace, out: TextIO) -> int:
-    from wampgate.router import users
-
-    path = _state_dir(args) / "users.json"
-    if args.action == "list":
-        for name in sorted(users.load(path)):
-            print(name, file=out)
-        return EXIT_OK
-    if not args.name:
-        raise UsageError(f"wampgate user {args.action} needs a NAME")
-    if args.action == "add":
-        ticket = users.add(path, args.name)
-        log.info("user %s saved in %s; restart the gateway to let them in", args.name, path)
-        print(ticket, file=out)
-    else:
-        users.remove(path, args.name)
-        log.info("user %s removed; restart the gateway to shut them out", args.name)
-    return EXIT_OK
-
-
 def cmd_up(args: argparse.Namespace) -> int:
     from wampgate.router.config import ConfigError, GatewaySettings, find_root
     from wampgate.router.launcher import up
@@ -313,6 +306,10 @@ def cmd_up(args: argparse.Namespace) -> int:
             echo_port=args.echo_port,
             realm=args.gateway_realm,
             state_dir=args.state_dir,
+            tls_cert=args.tls_cert,
+            tls_key=args.tls_key,
+            allow_origins=tuple(args.allow_origin),
+            http_key=args.http_key,
         )
     except ConfigError as exc:
         log.error("%s", exc)
@@ -372,10 +369,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="log in as this named user (env WAMPGATE_USER); anonymous without it",
     )
     client.add_argument(
-        "--ticket",
-        default=env.get("WAMPGATE_TICKET"),
-        help="the user's ticket (prefer env WAMPGATE_TICKET: arguments show in ps)",
+        "--key-file",
+        help="sign in with the Ed25519 private key (64 hex digits) in this file",
     )
+    client.add_argument("--cafile", help="certificate(s) to trust for a wss:// URL")
 
     p = sub.add_parser(
         "up",
@@ -394,18 +391,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--state-dir", help="secret, rendered config and logs (default .wampgate/ in the checkout)"
     )
     p.add_argument("--root", help="the wampgate checkout (default: found automatically)")
+    admin.add_up_arguments(p)
 
-    p = sub.add_parser(
-        "user",
-        help="manage named users who may publish (ticket login)",
-        description="add prints the new user's ticket; changes apply at the next `wampgate up`.",
-    )
-    p.add_argument("action", choices=["add", "list", "remove"])
-    p.add_argument("name", nargs="?")
-    p.add_argument(
-        "--state-dir", help="default .wampgate/ in the checkout (env WAMPGATE_STATE_DIR)"
-    )
-    p.add_argument("--root", help="the wampgate checkout (default: found automatically)")
+    admin.add_parsers(sub)
 
     p = sub.add_parser(
         "call",
@@ -497,11 +485,15 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return cmd_up(args)
     try:
         if args.command == "user":
-            return cmd_user(args, out or sys.stdout)
+            return admin.cmd_user(args, _state_dir(args) / "users.json", out or sys.stdout)
+        if args.command == "tls":
+            return admin.cmd_tls(args, _state_dir(args), out or sys.stdout)
+        if args.command == "http-sign":
+            return admin.cmd_http_sign(args, out or sys.stdout)
         return asyncio.run(COMMANDS[args.command](args, out or sys.stdout))
-    except UsageError as exc:
+    except (UsageError, admin.AdminUsageError) as exc:
         parser.error(str(exc))
-    except UsersError as exc:
+    except RouterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except CallError as exc:

@@ -17,9 +17,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import ssl
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from autobahn.asyncio.component import Component
 from autobahn.wamp.exception import ApplicationError, SessionNotReady, TransportLost
@@ -61,6 +63,17 @@ def _our_errors(doing: str) -> Iterator[None]:
         raise ConnectionLost(f"connection lost {doing}: {exc}") from None
 
 
+def _tls_endpoint(url: str, cafile: str) -> dict[str, Any]:
+    """Autobahn's TCP endpoint for ``url`` with TLS checked against ``cafile``."""
+    parts = urlsplit(url)
+    return {
+        "type": "tcp",
+        "host": parts.hostname,
+        "port": parts.port or 443,
+        "tls": ssl.create_default_context(cafile=cafile),
+    }
+
+
 @dataclass(frozen=True)
 class ClientSettings:
     """How to reach the router; built once at the edge and passed down."""
@@ -73,7 +86,12 @@ class ClientSettings:
     #: Seconds a call may take before the router cancels it (None: no limit).
     call_timeout: float | None = None
     authid: str | None = None
-    ticket: str | None = None
+    #: A named user's password (WAMP-CRA; only a key derived from it crosses the wire).
+    password: str | None = None
+    #: A service's Ed25519 private key, 64 hex digits (WAMP-Cryptosign).
+    privkey: str | None = None
+    #: A CA bundle (or the self-signed certificate) to trust for wss:// URLs.
+    cafile: str | None = None
     initial_retry_delay: float = 0.5
     max_retry_delay: float = 5.0
 
@@ -88,9 +106,13 @@ class ClientSettings:
             "retry_delay_growth": 1.5,
             "retry_delay_jitter": 0.1,
         }
+        if self.cafile is not None and self.url.startswith("wss:"):
+            transport["endpoint"] = _tls_endpoint(self.url, self.cafile)
         authentication: dict[str, Any] = {}
-        if self.ticket is not None:
-            authentication["ticket"] = {"authid": self.authid, "ticket": self.ticket}
+        if self.password is not None:
+            authentication["wampcra"] = {"authid": self.authid, "secret": self.password}
+        if self.privkey is not None:
+            authentication["cryptosign"] = {"authid": self.authid, "privkey": self.privkey}
         return Component(
             transports=[transport],
             realm=self.realm,
@@ -363,6 +385,6 @@ def connect(url: str = DEFAULT_URL, realm: str = DEFAULT_REALM, **options: Any) 
     """A session to the router at ``url``; use it as ``async with connect(...) as session``.
 
     ``options`` are the fields of :class:`ClientSettings` (serializer,
-    connect_timeout, call_timeout, authid, ticket, ...).
+    connect_timeout, call_timeout, authid, password, privkey, cafile, ...).
     """
     return Session(ClientSettings(url=url, realm=realm, **options))

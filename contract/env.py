@@ -10,7 +10,7 @@ REALM: Final = "WAMPGATE_REALM"
 STATE_DIR: Final = "WAMPGATE_STATE_DIR"
 URL: Final = "WAMPGATE_URL"
 USER: Final = "WAMPGATE_USER"
-TICKET: Final = "WAMPGATE_TICKET"
+PASSWORD: Final = "WAMPGATE_PASSWORD"
 LOG_LEVEL: Final = "WAMPGATE_LOG_LEVEL"
 
 #: The backend transport spec (``unix:PATH`` or ``tcp:HOST:PORT``) components join on.

@@ -18,6 +18,7 @@ from typing import Any
 from wampgate.contract import defaults
 from wampgate.contract import env as names
 from wampgate.router.errors import ConfigError as ConfigError  # also importable from here
+from wampgate.router.security import SecuritySettings
 
 TEMPLATE = Path(".crossbar") / "config.json"
 
@@ -77,6 +78,11 @@ class GatewaySettings:
     realm: str = defaults.REALM
     python: str = field(default_factory=lambda: sys.executable)
     clock_interval: float = defaults.CLOCK_INTERVAL
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    allow_origins: tuple[str, ...] = ()
+    #: The HTTP bridge's key; on only with it (its secret comes from the environment).
+    http_key: str | None = None
 
     def __post_init__(self) -> None:
         _check_host(self.host)
@@ -132,5 +138,17 @@ class GatewaySettings:
         return self.state_dir / "users.json"
 
     @property
+    def security(self) -> SecuritySettings:
+        return SecuritySettings(
+            users_file=self.users_file,
+            tls_cert=self.tls_cert,
+            tls_key=self.tls_key,
+            allow_origins=self.allow_origins,
+            http_key=self.http_key,
+        )
+
+    @property
     def url(self) -> str:
+        if self.tls_cert is not None:
+            return f"wss://{self.host}:{self.port}/ws"
         return f"ws://{self.host}:{self.port}/ws"

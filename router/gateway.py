@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import IO
 
 from wampgate.contract import env as names
-from wampgate.router import render
+from wampgate.router import render, userstore
 from wampgate.router import secret as backend_secret
-from wampgate.router import users as named_users
 from wampgate.router.config import GatewaySettings
 from wampgate.router.errors import GatewayError
 from wampgate.router.nodelog import Line, NodeLog
@@ -84,9 +83,10 @@ class Gateway:
     def prepare(self) -> tuple[list[str], dict[str, str]]:
         """Check and render everything; return the command and environment of the node."""
         settings = self.settings
-        users = named_users.load(settings.users_file)
-        config = render.render(render.load_template(settings.root), settings, users)
-        self.users = sorted(users)
+        # Written now if absent, so unknown names get the same decoy salt all along.
+        store = userstore.ensure(settings.users_file)
+        config = render.render(render.load_template(settings.root), settings)
+        self.users = sorted(store.users)
         self._log = NodeLog(render.components(config))
         check_port_free(settings.host, settings.port, "web")
         check_port_free(settings.host, settings.echo_port, "echo")

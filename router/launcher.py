@@ -38,17 +38,19 @@ def up(settings: GatewaySettings, *, verbose: bool = False) -> int:
     except KeyboardInterrupt:
         gateway.stop()
         return 0
-    http = f"http://{settings.host}:{settings.port}/"
+    tls = "s" if settings.tls_cert is not None else ""
+    http = f"http{tls}://{settings.host}:{settings.port}/"
     log.info("wampgate is up: open %s in a browser", http)
     log.info(
-        "WAMP: %s (realm %s), echo: ws://%s:%d/echo",
+        "WAMP: %s (realm %s), echo: ws%s://%s:%d/echo",
         settings.url,
         settings.realm,
+        tls,
         settings.host,
         settings.port,
     )
     if gateway.users:
-        log.info("named users who may publish: %s", ", ".join(gateway.users))
+        log.info("named users: %s (wampgate user ... applies at once)", ", ".join(gateway.users))
     log.info("components: %s. Ctrl-C stops everything.", ", ".join(sorted(gateway.components)))
     try:
         code = gateway.wait()

@@ -26,12 +26,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from wampgate.contract import defaults
 from wampgate.contract import env as names
 from wampgate.router import permissions
 from wampgate.router.config import GatewaySettings
 from wampgate.router.errors import ConfigError
 from wampgate.router.secret import write_private
+from wampgate.router.security import secure
 
 SUPERVISOR = "wampgate.components.supervise"
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
@@ -103,21 +103,13 @@ def _resolve(target: str, root: Path) -> str:
     return str(path)
 
 
-def _render_web(web: dict[str, Any], settings: GatewaySettings, users: Mapping[str, str]) -> None:
+def _render_web(web: dict[str, Any], settings: GatewaySettings) -> None:
     web["endpoint"]["interface"] = settings.host
     web["endpoint"]["port"] = settings.port
     paths = web["paths"]
     paths["/"]["directory"] = str(settings.root / "web")
     if "vendor" in paths:
         paths["vendor"]["directory"] = str(settings.vendor_dir)
-    if users:
-        paths["ws"].setdefault("auth", {})["ticket"] = {
-            "type": "static",
-            "principals": {
-                name: {"ticket": ticket, "role": defaults.USER_ROLE}
-                for name, ticket in users.items()
-            },
-        }
     echo = paths["echo"]["backend"]
     echo["endpoint"]["host"] = settings.host
     echo["endpoint"]["port"] = settings.echo_port
@@ -146,11 +138,10 @@ def _render_component(worker: dict[str, Any], target: str, settings: GatewaySett
 def render(
     template: dict[str, Any],
     settings: GatewaySettings,
-    users: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The template with the roles and this gateway's host, ports, realm, paths and interpreter.
 
-    ``users`` (name -> ticket) may log in on ``/ws`` with WAMP-Ticket as role ``user``.
+    Sign-in, origins, TLS and the HTTP bridge come from :mod:`wampgate.router.security`.
     """
     config = copy.deepcopy(template)
     router = _router(config)
@@ -162,7 +153,7 @@ def render(
         )
     realm["name"] = settings.realm
     realm["roles"] = permissions.crossbar_roles()
-    _render_web(_transport(router, "web"), settings, users or {})
+    _render_web(_transport(router, "web"), settings)
     _transport(router, "rawsocket")["endpoint"] = {
         "type": "unix",
         "path": str(settings.socket_path),
@@ -170,11 +161,13 @@ def render(
     for worker in config["workers"]:
         if (target := component_target(worker)) is not None:
             _render_component(worker, target, settings)
-    return config
+    return secure(
+        config, settings.security, host=settings.host, port=settings.port, realm=settings.realm
+    )
 
 
 def write(config: dict[str, Any], node_dir: Path) -> Path:
     path = node_dir / "config.json"
-    # It may hold the named users' tickets: readable by its owner only.
+    # No secret is in it, but it names the users file: readable by its owner only.
     write_private(path, json.dumps(config, indent=2) + "\n")
     return path

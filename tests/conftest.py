@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from wampgate.clients import Session, connect
-from wampgate.router import users
+from wampgate.router import accounts
 from wampgate.router.config import GatewaySettings
 from wampgate.router.launcher import Gateway
 
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "tests" / "artifacts"
 #: A named user of the session gateway (role ``user``: may publish on ``demo.``).
 TEST_USER = "tester"
-TEST_TICKET = "tester-ticket-for-the-suite"
+TEST_PASSWORD = "tester-password-for-the-suite"
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +34,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         echo_port=free_port(),
         clock_interval=0.25,
     )
-    users.save(settings.users_file, {TEST_USER: TEST_TICKET})
+    accounts.add(settings.users_file, TEST_USER, password=TEST_PASSWORD)
     gw = Gateway(settings)
     try:
         gw.start()

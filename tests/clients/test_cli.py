@@ -172,9 +172,15 @@ async def test_help_on_every_command() -> None:
 
 async def test_user_add_list_remove(tmp_path: Path) -> None:
     state = str(tmp_path)
-    code, ticket, _ = await run(None, "user", "add", "alice", "--state-dir", state)
-    assert code == 0 and len(ticket.strip()) >= 24
-    assert await run(None, "user", "list", "--state-dir", state) == (0, "alice\n", "")
+    os.environ["WAMPGATE_PASSWORD"] = "alice-password"
+    try:
+        code, _, err = await run(None, "user", "add", "alice", "--state-dir", state)
+    finally:
+        del os.environ["WAMPGATE_PASSWORD"]
+    assert code == 0, err
+    assert "alice-password" not in (tmp_path / "users.json").read_text()
+    listing = await run(None, "user", "list", "--state-dir", state)
+    assert listing == (0, "alice\tuser\twampcra\n", "")
     code, _, err = await run(None, "user", "add", "Not Valid", "--state-dir", state)
     assert code == 2 and "user name" in err
     code, _, _ = await run(None, "user", "remove", "alice", "--state-dir", state)
@@ -183,18 +189,18 @@ async def test_user_add_list_remove(tmp_path: Path) -> None:
 
 
 async def test_publish_as_a_named_user(gateway: Gateway) -> None:
-    from tests.conftest import TEST_TICKET, TEST_USER
+    from tests.conftest import TEST_PASSWORD, TEST_USER
 
     code, _, err = await run(
         gateway, "publish", "demo.chat.cli", '{"text": "x"}', "--user", TEST_USER
     )
-    assert code == 2 and "WAMPGATE_TICKET" in err
-    os.environ["WAMPGATE_TICKET"] = TEST_TICKET
+    assert code == 2 and "WAMPGATE_PASSWORD" in err
+    os.environ["WAMPGATE_PASSWORD"] = TEST_PASSWORD
     try:
         code, _, err = await run(
             gateway, "publish", "demo.chat.cli", '{"text": "x"}', "--user", TEST_USER
         )
     finally:
-        del os.environ["WAMPGATE_TICKET"]
+        del os.environ["WAMPGATE_PASSWORD"]
     assert code == 0, err
     assert "published to demo.chat.cli" in err

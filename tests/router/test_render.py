@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -148,9 +149,10 @@ def test_bad_component_entries_are_explained(
 def test_crossbar_check_accepts_the_rendered_config_and_explains_a_broken_one(
     tmp_path: Path,
 ) -> None:
-    s = settings(tmp_path)
+    # With the HTTP bridge on, so that Crossbar checks its paths too.
+    s = dataclasses.replace(settings(tmp_path), http_key="ci")
     env = {"WAMPGATE_BACKEND_SECRET": "test-secret", "PATH": "/usr/bin:/bin"}
-    cfg = render.render(render.load_template(ROOT), s, {"alice": "ticket"})
+    cfg = render.render(render.load_template(ROOT), s)
     render.write(cfg, s.node_dir)
     check_config(s.node_dir, crossbar_executable(), env)
 

@@ -283,20 +283,20 @@ async def test_node_example_client(gateway: Gateway) -> None:
 async def test_named_user_signs_in_and_publishes(
     page: Page, gateway: Gateway, console: Console
 ) -> None:
-    from tests.conftest import TEST_TICKET, TEST_USER
+    from tests.conftest import TEST_PASSWORD, TEST_USER
 
     await page.goto(f"{base(gateway)}/topics.html")
     await page.fill("#topic", "demo.chat.")
     await page.select_option("#match", "prefix")
     await page.click("#sub-form button[type=submit]")
     await expect(page.locator(".sub")).to_have_count(1)
-    # A wrong ticket is refused and said so; the form stays.
+    # A wrong password is refused and said so; the form stays.
     await page.fill("#login-user", TEST_USER)
-    await page.fill("#login-ticket", "wrong")
+    await page.fill("#login-password", "wrong-password")
     await page.click("#login-form button[type=submit]")
     await expect(page.locator("#login-error")).to_contain_text("Sign-in refused: wamp.error.")
     await expect(page.locator("#pub-form")).to_be_hidden()
-    await page.fill("#login-ticket", TEST_TICKET)
+    await page.fill("#login-password", TEST_PASSWORD)
     await page.click("#login-form button[type=submit]")
     await expect(page.locator("#pub-who")).to_have_text(f"Signed in as {TEST_USER} (role user).")
     await page.fill("#pub-payload", '{"text": "hello from the page"}')

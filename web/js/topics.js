@@ -133,15 +133,15 @@ function showPublisher(signedIn) {
 $('login-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const authid = $('login-user').value.trim();
-  const ticket = $('login-ticket').value;
-  $('login-error').textContent = authid && ticket ? '' : 'Enter your user name and ticket.';
-  if (!authid || !ticket) return;
+  const password = $('login-password').value;
+  $('login-error').textContent = authid && password ? '' : 'Enter your user name and password.';
+  if (!authid || !password) return;
   if (publisher) publisher.stop();
-  publisher = new Gateway({ authid, ticket });
+  publisher = new Gateway({ authid, password });
   publisher.addEventListener('state', ({ detail }) => {
     if (detail.state === 'connected') {
       $('pub-who').textContent = `Signed in as ${publisher.identity.authid} (role ${publisher.identity.authrole}).`;
-      $('login-ticket').value = '';
+      $('login-password').value = '';
       showPublisher(true);
     } else if (detail.state === 'closed' && publisher && publisher.lastError) {
       $('login-error').textContent = `Sign-in refused: ${publisher.lastError}`;

@@ -84,9 +84,9 @@ function plain(result) {
  * States: connecting, connected, reconnecting, closed.
  */
 export class Gateway extends EventTarget {
-  /** Anonymous unless authid and ticket (a named user's login) are given. */
+  /** Anonymous unless authid and password (a named user's login, WAMP-CRA) are given. */
   constructor({
-    url = routerUrl(), realm = realmFrom(), authid = null, ticket = null, timeout = DEFAULT_TIMEOUT_MS,
+    url = routerUrl(), realm = realmFrom(), authid = null, password = null, timeout = DEFAULT_TIMEOUT_MS,
   } = {}) {
     super();
     this.url = url;
@@ -94,7 +94,7 @@ export class Gateway extends EventTarget {
     /** Milliseconds a call may take, waiting for a connection included. */
     this.timeout = timeout;
     this.authid = authid;
-    this.ticket = ticket;
+    this.password = password;
     this.state = 'connecting';
     this.session = null;
     this.reconnects = 0;
@@ -112,11 +112,11 @@ export class Gateway extends EventTarget {
       max_retry_delay: 5,
       retry_delay_growth: 1.5,
     };
-    if (this.authid && this.ticket) {
+    if (this.authid && this.password) {
       Object.assign(options, {
-        authmethods: ['ticket'],
+        authmethods: ['wampcra'],
         authid: this.authid,
-        onchallenge: (session, method) => (method === 'ticket' ? this.ticket : null),
+        onchallenge: (session, method, extra) => this._signChallenge(method, extra),
       });
     }
     const connection = new autobahn.Connection(options);
@@ -125,6 +125,16 @@ export class Gateway extends EventTarget {
     this.connection = connection;
     connection.open();
     return this;
+  }
+
+  /** WAMP-CRA: the key is derived here from the password and its salt; neither leaves. */
+  _signChallenge(method, extra) {
+    if (method !== 'wampcra') return null;
+    const cra = autobahn.auth_cra;
+    const key = extra.salt
+      ? cra.derive_key(this.password, extra.salt, extra.iterations, extra.keylen)
+      : this.password;
+    return cra.sign(key, extra.challenge);
   }
 
   _setState(state, extra = {}) {

@@ -1,0 +1,146 @@
+"""The CLI's commands that change who may come in: ``user``, ``tls``, ``http-sign``.
+
+They work on files in the state directory (the running gateway reads the
+users file at every sign-in, so ``user`` changes apply at once) and never
+print or log a password or secret.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from wampgate.contract import env as names
+
+PASSWORD_ENV = names.PASSWORD
+
+
+class AdminUsageError(Exception):
+    """A ``user``/``tls``/``http-sign`` command was given unusable input."""
+
+
+def _read_password(prompt: str) -> str:
+    if os.environ.get(PASSWORD_ENV):
+        return os.environ[PASSWORD_ENV]
+    if sys.stdin.isatty():
+        first = getpass.getpass(prompt)
+        if getpass.getpass("again: ") != first:
+            raise AdminUsageError("the two passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def cmd_user(args: argparse.Namespace, users_file: Path, out: TextIO) -> int:
+    from wampgate.router import accounts, userstore
+
+    action, name = args.action, args.name
+    if action == "list":
+        for user_name, user in userstore.load(users_file).users.items():
+            methods = "+".join(user.methods) or "none"
+            extra = " ".join(user.prefixes)
+            print(f"{user_name}\t{user.role}\t{methods}\t{extra}".rstrip(), file=out)
+        return 0
+    if action == "migrate":
+        for migrated in userstore.migrate(users_file):
+            print(
+                f"{migrated}: ticket replaced by a salted key (the ticket is the password)",
+                file=out,
+            )
+        return 0
+    if not name:
+        raise AdminUsageError(f"wampgate user {action} needs a NAME")
+    if action == "add":
+        password = None if args.key else _read_password(f"password for {name}: ")
+        accounts.add(
+            users_file,
+            name,
+            password=password,
+            pubkey=args.key,
+            role=args.role,
+            prefixes=args.prefix or (),
+        )
+    elif action == "passwd":
+        accounts.passwd(users_file, name, _read_password(f"new password for {name}: "))
+    elif action == "key":
+        if not args.key:
+            raise AdminUsageError("wampgate user key NAME needs --key PUBLIC_KEY_HEX")
+        accounts.add_key(users_file, name, args.key)
+    elif action == "remove":
+        accounts.remove(users_file, name)
+    print(f"user {name}: {action} done; applies from the next sign-in", file=out)
+    return 0
+
+
+def cmd_tls(args: argparse.Namespace, state_dir: Path, out: TextIO) -> int:
+    from wampgate.router import tlscert
+
+    folder = Path(args.out) if args.out else state_dir / "tls"
+    cert, key = folder / "dev-cert.pem", folder / "dev-key.pem"
+    tlscert.dev_cert(cert, key, hosts=tuple(args.host or ("127.0.0.1", "localhost")))
+    print(f"wampgate up --tls-cert {cert} --tls-key {key}", file=out)
+    return 0
+
+
+def cmd_http_sign(args: argparse.Namespace, out: TextIO) -> int:
+    from wampgate.router import httpsign
+
+    key, secret = os.environ.get(names.HTTP_KEY), os.environ.get(names.HTTP_SECRET)
+    if not key or not secret:
+        raise AdminUsageError(f"set {names.HTTP_KEY} and {names.HTTP_SECRET} (the bridge's)")
+    body = args.body.encode("utf-8")
+    signed = httpsign.sign(key, secret, body, datetime.datetime.now(datetime.UTC))
+    print(signed.query(), file=out)
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "user",
+        help="manage named users (password or Ed25519 key); changes apply at once",
+        description=f"add/passwd read the password from env {PASSWORD_ENV}, the terminal or "
+        "one line of stdin; only a salted key derived from it is stored.",
+    )
+    p.add_argument("action", choices=["add", "list", "remove", "passwd", "key", "migrate"])
+    p.add_argument("name", nargs="?")
+    p.add_argument("--role", default="user", help="the user's role (default user)")
+    p.add_argument("--prefix", action="append", help="an extra URI prefix (repeatable)")
+    p.add_argument("--key", help="an Ed25519 public key, 64 hex digits (WAMP-Cryptosign)")
+    p.add_argument("--state-dir", help="default .wampgate/ in the checkout")
+    p.add_argument("--root", help="the wampgate checkout (default: found automatically)")
+
+    p = sub.add_parser("tls", help="TLS helpers: dev-cert writes a self-signed certificate")
+    p.add_argument("action", choices=["dev-cert"])
+    p.add_argument("--out", help="folder for the files (default <state dir>/tls)")
+    p.add_argument("--host", action="append", help="a name or address it is for (repeatable)")
+    p.add_argument("--state-dir", help="default .wampgate/ in the checkout")
+    p.add_argument("--root", help="the wampgate checkout (default: found automatically)")
+
+    p = sub.add_parser(
+        "http-sign",
+        help="print the signed query for an HTTP bridge request body",
+        description=f"Key and secret from env {names.HTTP_KEY} and {names.HTTP_SECRET}. "
+        "curl -X POST -H 'Content-Type: application/json' --data \"$BODY\" "
+        '"http://127.0.0.1:8080/publish?$(wampgate http-sign "$BODY")"',
+    )
+    p.add_argument("body", help="the exact JSON body that will be sent")
+
+
+def add_up_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tls-cert", type=Path, help="serve https/wss with this certificate (PEM)")
+    p.add_argument("--tls-key", type=Path, help="the certificate's private key (PEM)")
+    p.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        help="another page origin allowed to open /ws, e.g. https://app.example (repeatable)",
+    )
+    p.add_argument(
+        "--http-key",
+        default=os.environ.get(names.HTTP_KEY),
+        help=f"turn on POST /publish and /call for this key (secret: env {names.HTTP_SECRET})",
+    )
