@@ -1,0 +1,107 @@
+"""A second gateway, TLS only, with the signed HTTP bridge on."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import os
+import ssl
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from wampgate.clients import ConnectError, connect
+from wampgate.router import httpsign, tlscert
+from wampgate.router.config import GatewaySettings
+from wampgate.router.launcher import Gateway
+
+from tests.helpers import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY, SECRET = "ci", "bridge-secret-for-the-suite"
+
+
+@pytest.fixture(scope="module")
+def tls_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    state = tmp_path_factory.mktemp("tlsgw")
+    tlscert.dev_cert(state / "cert.pem", state / "key.pem")
+    settings = GatewaySettings(
+        root=ROOT,
+        state_dir=state,
+        port=free_port(),
+        echo_port=free_port(),
+        tls_cert=state / "cert.pem",
+        tls_key=state / "key.pem",
+        http_key=KEY,
+    )
+    os.environ["WAMPGATE_HTTP_SECRET"] = SECRET
+    gw = Gateway(settings)
+    try:
+        gw.start()
+        gw.wait_ready(timeout=90)
+        yield gw
+    finally:
+        gw.stop()
+        del os.environ["WAMPGATE_HTTP_SECRET"]
+
+
+def _post(gw: Gateway, query: str, body: bytes) -> tuple[int, dict[str, object]]:
+    context = ssl.create_default_context(cafile=str(gw.settings.tls_cert))
+    url = f"https://127.0.0.1:{gw.settings.port}/publish?{query}"
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, context=context, timeout=30) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def _signed(body: bytes, moment: datetime.datetime | None = None) -> str:
+    now = moment or datetime.datetime.now(datetime.UTC)
+    return httpsign.sign(KEY, SECRET, body, now).query()
+
+
+async def test_wss_works_and_plain_ws_is_refused(tls_gateway: Gateway) -> None:
+    url = tls_gateway.settings.url
+    assert url.startswith("wss://")
+    async with connect(url, cafile=str(tls_gateway.settings.tls_cert)) as session:
+        assert await session.call("demo.calc.add", 2, 2) == 4
+    with pytest.raises(ConnectError):
+        async with connect(url.replace("wss://", "ws://"), connect_timeout=5):
+            pass
+
+
+async def test_signed_publish_is_delivered_and_replay_unsigned_stale_refused(
+    tls_gateway: Gateway,
+) -> None:
+    body = json.dumps({"topic": "demo.hooks.ci", "args": ["built"]}).encode()
+    cafile = str(tls_gateway.settings.tls_cert)
+    async with (
+        connect(tls_gateway.settings.url, cafile=cafile) as listener,
+        listener.subscribe("demo.hooks.ci") as hooks,
+    ):
+        query = _signed(body)
+        status, answer = await asyncio.to_thread(_post, tls_gateway, query, body)
+        assert status == 200 and "id" in answer
+        event = await hooks.next(timeout=10)
+        assert event.args == ("built",)
+        # The same request again: refused by the nonce check.
+        status, answer = await asyncio.to_thread(_post, tls_gateway, query, body)
+        assert status == 401 and "replayed" in str(answer["error"])
+    status, _ = await asyncio.to_thread(_post, tls_gateway, "", body)
+    assert status == 400
+    old = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)
+    status, _ = await asyncio.to_thread(_post, tls_gateway, _signed(body, old), body)
+    assert status in (400, 401)
+    forged = httpsign.sign(KEY, "not-the-secret", body, datetime.datetime.now(datetime.UTC))
+    status, _ = await asyncio.to_thread(_post, tls_gateway, forged.query(), body)
+    assert status == 401
+
+
+def test_bridge_secret_is_not_in_the_rendered_config(tls_gateway: Gateway) -> None:
+    assert SECRET not in (tls_gateway.settings.node_dir / "config.json").read_text()
