@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from playwright.async_api import Browser, Page, expect
+from wampgate.components import runtime
+from wampgate.components.framework import Api
 from wampgate.router.launcher import Gateway
 
 from tests.helpers import free_port
@@ -177,3 +181,60 @@ async def test_a_call_on_a_stopped_gateway_rejects_at_once(page: Page, gateway: 
     )
     assert outcome["settled"] == "rejected"
     assert outcome["uri"] == "wampgate.error.not_connected"
+
+
+async def test_a_slow_call_times_out_and_the_callee_is_interrupted(
+    page: Page, gateway: Gateway
+) -> None:
+    started = asyncio.Event()
+    interrupted = asyncio.Event()
+    api = Api("slowtest")
+
+    @api.procedure("demo.slowtest.wait")
+    async def wait() -> str:
+        """Take a minute."""
+        started.set()
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            interrupted.set()
+            raise
+        return "late"
+
+    settings = runtime.BackendSettings(
+        transport=f"unix:{gateway.settings.socket_path}",
+        realm=gateway.settings.realm,
+        authid="backend",
+        secret=gateway.settings.secret_file.read_text().strip(),
+    )
+    component = runtime.create_component(api, settings)
+    joined = asyncio.Event()
+    component.on("join", lambda session, details: joined.set())
+    running = asyncio.ensure_future(component.start(loop=asyncio.get_running_loop()))
+    try:
+        await asyncio.wait_for(joined.wait(), 30)
+        await page.goto(f"{base(gateway)}/topics.html")
+        outcome = await page.evaluate(
+            """async (url) => {
+                const { Gateway } = await import('/js/wamp.js');
+                const gw = new Gateway({ url, timeout: 1500 });
+                gw.start();
+                try {
+                  return { settled: 'resolved', value: (await gw.call('demo.slowtest.wait')).value };
+                } catch (err) {
+                  return { settled: 'rejected', uri: err.uri, message: err.message };
+                } finally {
+                  gw.stop();
+                }
+            }""",
+            gateway.settings.url,
+        )
+        assert started.is_set()
+        assert outcome["settled"] == "rejected", outcome
+        assert outcome["uri"] == "wampgate.error.timeout"
+        assert "demo.slowtest.wait did not answer within 1.5 s" in outcome["message"]
+        # The router passed the cancel on: the callee stopped working.
+        await asyncio.wait_for(interrupted.wait(), 30)
+    finally:
+        await component.stop()
+        running.cancel()
