@@ -86,12 +86,12 @@ async def test_procedure_names_break_only_at_dots(page: Page, gateway: Gateway) 
     await page.screenshot(path=str(ARTIFACTS / "console-desktop-long-results.png"))
 
 
-async def test_ticket_field_is_as_wide_as_user(page: Page, gateway: Gateway) -> None:
+async def test_password_field_is_as_wide_as_user(page: Page, gateway: Gateway) -> None:
     await page.goto(f"{base(gateway)}/topics.html")
     user = await page.locator("#login-user").bounding_box()
-    ticket = await page.locator("#login-ticket").bounding_box()
-    assert user is not None and ticket is not None
-    assert abs(user["width"] - ticket["width"]) < 1, (user, ticket)
+    secret = await page.locator("#login-password").bounding_box()
+    assert user is not None and secret is not None
+    assert abs(user["width"] - secret["width"]) < 1, (user, secret)
 
 
 @pytest.mark.parametrize(
