@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from wampgate.router import render
 from wampgate.router.config import GatewaySettings
 
 from tests.helpers import free_port
@@ -26,19 +27,30 @@ def component_worker(worker_id: str, target: str) -> dict[str, Any]:
 
 
 def checkout_copy(tmp_path: Path, *workers: dict[str, Any]) -> Path:
-    """The parts of a checkout a gateway reads, with ``workers`` added to its config."""
+    """The parts of a checkout a gateway reads, with ``workers`` added to its config.
+
+    Components configured as files of the checkout are copied along, so the
+    copy starts whatever the checkout has configured.
+    """
     root = tmp_path / "checkout"
     (root / ".crossbar").mkdir(parents=True)
     shutil.copy(ROOT / ".crossbar" / "config.json", root / ".crossbar" / "config.json")
     (root / "web").symlink_to(ROOT / "web")
+    for worker in render.load_template(ROOT)["workers"]:
+        target = render.component_target(worker)
+        if target is not None and render.is_file_target(target) and not Path(target).is_absolute():
+            (root / target).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(ROOT / target, root / target)
     for worker in workers:
         add_worker(root, worker)
     return root
 
 
 def add_worker(root: Path, worker: dict[str, Any]) -> None:
+    """Add ``worker`` to the config of ``root``, in place of one with the same id."""
     path = root / ".crossbar" / "config.json"
     config = json.loads(path.read_text())
+    config["workers"] = [w for w in config["workers"] if w.get("id") != worker["id"]]
     config["workers"].append(worker)
     path.write_text(json.dumps(config, indent=4))
 

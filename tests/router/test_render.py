@@ -15,7 +15,7 @@ from wampgate.router.config import GatewaySettings
 from wampgate.router.errors import ConfigError
 from wampgate.router.preflight import check_config, crossbar_executable
 
-from tests.router.checkout import component_worker
+from tests.router.checkout import checkout_copy, component_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_COMPONENTS = {"catalog", "calc", "clock", "echo"}
@@ -105,28 +105,28 @@ def test_render_applies_the_settings_to_every_listener(tmp_path: Path) -> None:
 
 
 def test_components_may_live_outside_the_package(tmp_path: Path) -> None:
-    (tmp_path / "tools").mkdir()
-    (tmp_path / "tools" / "geometry.py").write_text("")
-    template = render.load_template(ROOT)
-    template["workers"] += [
-        component_worker("geometry", "tools/geometry.py"),
+    root = checkout_copy(
+        tmp_path,
+        component_worker("area", "tools/area.py"),
         component_worker("acme", "acme.tools"),
-    ]
-    s = GatewaySettings(root=tmp_path, state_dir=tmp_path / "state")
-    cfg = render.render(template, s)
-    assert {"geometry", "acme"} <= set(render.components(cfg))
+    )
+    (root / "tools").mkdir()
+    (root / "tools" / "area.py").write_text("")
+    s = GatewaySettings(root=root, state_dir=tmp_path / "state")
+    cfg = render.render(render.load_template(root), s)
+    assert {"area", "acme"} <= set(render.components(cfg))
     arguments = {w["id"]: w["arguments"][-1] for w in cfg["workers"] if w["type"] == "guest"}
-    assert arguments["geometry"] == str(tmp_path / "tools" / "geometry.py")
+    assert arguments["area"] == str(root / "tools" / "area.py")
     assert arguments["acme"] == "acme.tools"
     workers = {w["id"]: w for w in cfg["workers"]}
-    assert workers["acme"]["options"]["workdir"] == str(tmp_path)
+    assert workers["acme"]["options"]["workdir"] == str(root)
 
 
 @pytest.mark.parametrize(
     ("worker", "message"),
     [
         (
-            component_worker("geometry", "tools/missing.py"),
+            component_worker("missing", "tools/missing.py"),
             r"component file .*tools/missing.py does not exist",
         ),
         (component_worker("geometry", "not a module"), "neither a dotted module path"),
@@ -140,10 +140,11 @@ def test_components_may_live_outside_the_package(tmp_path: Path) -> None:
 def test_bad_component_entries_are_explained(
     tmp_path: Path, worker: dict[str, Any], message: str
 ) -> None:
-    template = render.load_template(ROOT)
+    root = checkout_copy(tmp_path)
+    template = render.load_template(root)
     template["workers"].append(worker)
     with pytest.raises(ConfigError, match=message):
-        render.render(template, GatewaySettings(root=tmp_path, state_dir=tmp_path / "state"))
+        render.render(template, GatewaySettings(root=root, state_dir=tmp_path / "state"))
 
 
 def test_crossbar_check_accepts_the_rendered_config_and_explains_a_broken_one(
