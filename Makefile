@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NPM_STAMP := web/node_modules/.installed
 
-.PHONY: setup up test check lint types jstest pytest chromium format clean
+.PHONY: setup up test check lint types jstest pytest chromium format clean conformance
 
 setup: $(STAMP) $(NPM_STAMP)
 
@@ -60,9 +60,28 @@ jstest: $(NPM_STAMP)
 pytest: setup
 	$(BIN)/pytest
 
+# The Autobahn WebSocket test suite against the echo server (not part of `make test`).
+# wstest runs on Python 2.7 only: pyenv's 2.7.18, in a virtualenv built by a
+# virtualenv release that still supports 2.7, with the versions pinned that work.
+PY27      ?= $(shell pyenv root 2>/dev/null)/versions/2.7.18/bin/python2.7
+CONF      := .conformance
+CONF_PY27 := $(CONF)/py27
+CONF_STAMP := $(CONF)/.installed
+
+$(CONF_STAMP): scripts/conformance-requirements.txt
+	@[ -x "$(PY27)" ] || { echo "Python 2.7 not found at $(PY27): set PY27=/path/to/python2.7"; exit 1; }
+	$(PYTHON) -m venv $(CONF)/tools
+	$(CONF)/tools/bin/pip install --quiet 'virtualenv<20.22'
+	$(CONF)/tools/bin/virtualenv --quiet -p $(PY27) $(CONF_PY27)
+	$(CONF_PY27)/bin/pip install --quiet --no-deps -r scripts/conformance-requirements.txt
+	@touch $@
+
+conformance: setup $(CONF_STAMP)
+	$(BIN)/python scripts/conformance.py --wstest $(CONF_PY27)/bin/wstest
+
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) web/node_modules .mypy-src .mypy_cache .ruff_cache .pytest_cache tests/artifacts
+	rm -rf $(VENV) web/node_modules .mypy-src .mypy_cache .ruff_cache .pytest_cache tests/artifacts $(CONF)
