@@ -152,6 +152,8 @@ def render(
             "router/permissions.py; remove them from the template"
         )
     realm["name"] = settings.realm
+    for component in router.get("components", []):
+        component["realm"] = settings.realm
     realm["roles"] = permissions.crossbar_roles()
     _render_web(_transport(router, "web"), settings)
     _transport(router, "rawsocket")["endpoint"] = {

@@ -1,0 +1,120 @@
+"""Where a message from the network becomes WAMP messages: the depth check and the HELLO timer.
+
+Autobahn hands every received WebSocket message to
+``WampWebSocketProtocol.onMessage`` and every RawSocket message to
+``WampRawSocketProtocol.stringReceived``; both parse it with the
+connection's serializer and pass each WAMP message to the router session.
+That is the one place that sees the raw bytes before anything expensive
+runs, so the bounds replace these two methods on Crossbar's *server*
+protocols (client protocols, e.g. router links, are left alone):
+
+- JSON deeper than ``max_depth`` is refused before parsing (the stock path
+  recurses once per level, and a 100,000-deep message costs the whole
+  router tens of seconds and megabytes of traceback);
+- a message that does not parse, or that the session refuses as a protocol
+  violation, closes its own connection with one log line and no payload.
+
+The HELLO timer starts when the protocol gets its connection and closes it
+if no WAMP session has joined by ``hello_timeout``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import txaio
+from autobahn.wamp import message
+from autobahn.wamp.exception import ApplicationError, ProtocolError
+from crossbar.router import protocol as crossbar_protocol
+from twisted.internet import reactor
+
+from wampgate.router.bounds.limits import Limits, call_request_id, json_depth_exceeds
+from wampgate.router.bounds.transport import abort, peer_of
+
+log = txaio.make_logger()
+
+# WebSocket close code 1008: policy violation (RFC 6455, 7.4.1).
+_POLICY_VIOLATION = 1008
+
+
+def _joined(proto: Any) -> bool:
+    session = getattr(proto, "_session", None)
+    return session is not None and getattr(session, "_session_id", None) is not None
+
+
+def _refuse(proto: Any, reason: str) -> None:
+    log.warn("refused a message from {peer}: {reason}; connection closed", peer=peer_of(proto),
+             reason=reason)
+    if isinstance(proto, crossbar_protocol.WampWebSocketServerProtocol):
+        proto._bailout(_POLICY_VIOLATION, reason)
+    else:
+        abort(proto)
+
+
+def _too_deep(proto: Any, payload: bytes, limits: Limits) -> bool:
+    """Refuse JSON nested deeper than the limit; a CALL gets its ERROR, the rest a close."""
+    if proto._serializer.SERIALIZER_ID != "json":
+        return False
+    if not json_depth_exceeds(payload, limits.max_depth):
+        return False
+    reason = f"message nests deeper than {limits.max_depth} levels"
+    request = call_request_id(payload)
+    if request is None or not _joined(proto):
+        _refuse(proto, reason)
+        return True
+    log.warn("refused a call from {peer}: {reason}", peer=peer_of(proto), reason=reason)
+    proto.send(
+        message.Error(
+            message.Call.MESSAGE_TYPE, request, ApplicationError.INVALID_ARGUMENT, args=[reason]
+        )
+    )
+    return True
+
+
+def _deliver(proto: Any, payload: bytes, is_binary: bool | None, limits: Limits) -> None:
+    if proto._session is None or _too_deep(proto, payload, limits):
+        return
+    try:
+        messages = proto._serializer.unserialize(payload, is_binary)
+        for msg in messages:
+            proto._session.onMessage(msg)
+    except ProtocolError as exc:
+        _refuse(proto, str(exc)[:200])
+    except Exception as exc:
+        log.error("closed {peer} after an internal error on its message: {kind}: {err}",
+                  peer=peer_of(proto), kind=type(exc).__name__, err=str(exc)[:200])
+        abort(proto)
+
+
+def _start_hello_timer(proto: Any, limits: Limits) -> None:
+    def expire() -> None:
+        if not _joined(proto) and not getattr(proto, "_wampgate_aborted", False):
+            log.warn("closed {peer}: no WAMP session after {timeout:.0f}s", peer=peer_of(proto),
+                     timeout=limits.hello_timeout)
+            abort(proto)
+
+    reactor.callLater(limits.hello_timeout, expire)  # type: ignore[attr-defined]
+
+
+def install(limits: Limits) -> None:
+    """Replace the receive path of Crossbar's WebSocket and RawSocket server protocols."""
+    websocket = crossbar_protocol.WampWebSocketServerProtocol
+    rawsocket = crossbar_protocol.WampRawSocketServerProtocol
+
+    def on_message(self: Any, payload: bytes, is_binary: bool) -> None:
+        _deliver(self, payload, is_binary, limits)
+
+    def string_received(self: Any, payload: bytes) -> None:
+        _deliver(self, payload, None, limits)
+
+    def wrap_connection_made(original: Any) -> Any:
+        def connection_made(self: Any) -> None:
+            original(self)
+            _start_hello_timer(self, limits)
+
+        return connection_made
+
+    websocket.onMessage = on_message
+    rawsocket.stringReceived = string_received
+    for cls in (websocket, rawsocket):
+        cls.connectionMade = wrap_connection_made(cls.connectionMade)

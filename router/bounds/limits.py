@@ -1,0 +1,86 @@
+"""The limits the router enforces on every connection, and the pure checks behind them.
+
+Defaults (each can be changed in ``extra.limits`` of the bounds component in
+``.crossbar/config.json``):
+
+``max_depth`` = 64
+    Nesting of one JSON message (arrays and objects, the WAMP envelope
+    included). A deeper CALL is answered with ``wamp.error.invalid_argument``
+    without being parsed; any other deeper message closes its connection.
+    MessagePack and CBOR input are bounded by their decoders (CBOR 400,
+    MessagePack 1024 levels); deeper input closes the connection.
+``hello_timeout`` = 10 s
+    From the moment a WebSocket or RawSocket connection is open until its
+    WAMP session has joined (HELLO, authentication, WELCOME). A connection
+    still without a session then is closed.
+``max_send_buffer_websocket`` = 4 MiB, ``max_send_buffer_rawsocket`` = 64 MiB
+    Bytes the router holds for a peer that does not read what it is sent
+    (four maximum-size messages of the transport). A connection whose
+    pending output passes the limit is closed at once and its buffer freed.
+
+Message size and connection count are Crossbar's own transport options
+(``max_message_size``, ``max_connections``, ``client_timeout``), set in the
+node configuration template.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from itertools import accumulate
+from typing import Any
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one router worker allows each connection."""
+
+    max_depth: int = 64
+    hello_timeout: float = 10.0
+    max_send_buffer_websocket: int = 4 * MIB
+    max_send_buffer_rawsocket: int = 64 * MIB
+
+    def __post_init__(self) -> None:
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise ValueError(f"limit {item.name} must be a positive number, not {value!r}")
+
+    @classmethod
+    def from_extra(cls, extra: Mapping[str, Any] | None) -> Limits:
+        """Limits from a mapping such as the component's ``extra.limits``; unknown keys are an error."""
+        extra = dict(extra or {})
+        known = {item.name for item in fields(cls)}
+        unknown = sorted(set(extra) - known)
+        if unknown:
+            raise ValueError(f"unknown limit(s): {', '.join(unknown)}")
+        return cls(**extra)
+
+
+# A JSON string literal: brackets inside it do not nest anything.
+_STRING = re.compile(rb'"(?:[^"\\]+|\\.)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = tuple(1 if b in b"[{" else -1 if b in b"]}" else 0 for b in range(256))
+_CALL_HEAD = re.compile(rb"\s*\[\s*48\s*,\s*(\d{1,16})\s*,")
+
+
+def json_depth_exceeds(payload: bytes, limit: int) -> bool:
+    """Whether the JSON text nests arrays/objects deeper than ``limit``.
+
+    Runs at C speed (regex, translate, accumulate) so that it costs little
+    next to parsing and is cheap exactly for the messages parsing cannot
+    afford: a 200 KB message nested 100,000 deep takes milliseconds.
+    """
+    if payload.count(b"[") + payload.count(b"{") <= limit:
+        return False
+    brackets = _STRING.sub(b"", payload).translate(None, _NOT_BRACKETS)
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0) > limit
+
+
+def call_request_id(payload: bytes) -> int | None:
+    """The request id if the JSON text starts like a WAMP CALL (``[48, id, ...``)."""
+    match = _CALL_HEAD.match(payload)
+    return int(match.group(1)) if match else None

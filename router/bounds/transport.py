@@ -1,0 +1,52 @@
+"""The socket under an Autobahn protocol: how many bytes wait to be sent, and how to drop it.
+
+Crossbar wraps its listening factories (``MaxConnectionsFactory``), so a
+protocol's ``transport`` may be a Twisted ``ProtocolWrapper``; the bytes the
+router still holds for a peer live in the innermost ``FileDescriptor``
+(``dataBuffer`` past ``offset``, plus ``_tempDataBuffer`` not yet joined).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twisted.internet.abstract import FileDescriptor
+
+_MAX_WRAPPERS = 8
+
+
+def socket_of(proto: Any) -> FileDescriptor | None:
+    """The Twisted socket transport under ``proto``, unwrapping protocol wrappers."""
+    transport = getattr(proto, "transport", None)
+    for _ in range(_MAX_WRAPPERS):
+        if transport is None or isinstance(transport, FileDescriptor):
+            return transport
+        transport = getattr(transport, "transport", None)
+    return None
+
+
+def pending_bytes(proto: Any) -> int:
+    """Bytes written to ``proto`` that the peer has not taken yet (0 if unknown)."""
+    sock = socket_of(proto)
+    if sock is None:
+        return 0
+    return len(sock.dataBuffer) - sock.offset + sock._tempDataLen
+
+
+def abort(proto: Any) -> None:
+    """Close at once, dropping what is buffered (a peer that does not read gets no goodbye)."""
+    proto._wampgate_aborted = True
+    sock = socket_of(proto)
+    if sock is not None:
+        sock.abortConnection()
+        # Free the buffer now rather than when the reactor gets to connectionLost.
+        sock.dataBuffer = b""
+        sock.offset = 0
+        sock._tempDataBuffer = []
+        sock._tempDataLen = 0
+    elif getattr(proto, "transport", None) is not None:
+        proto.transport.abortConnection()
+
+
+def peer_of(proto: Any) -> str:
+    return str(getattr(proto, "peer", None) or "an unknown peer")
