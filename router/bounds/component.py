@@ -12,7 +12,6 @@ from typing import Any
 
 import txaio
 from autobahn.twisted.wamp import ApplicationSession
-
 from wampgate.router.bounds import delivery, edge
 from wampgate.router.bounds.limits import Limits
 

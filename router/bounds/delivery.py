@@ -27,7 +27,6 @@ from autobahn.wamp import message
 from autobahn.wamp.exception import ApplicationError, SerializationError
 from crossbar.router import protocol as crossbar_protocol
 from crossbar.router.router import Router
-
 from wampgate.router.bounds.limits import Limits
 from wampgate.router.bounds.transport import abort, peer_of, pending_bytes
 

@@ -26,8 +26,6 @@ import txaio
 from autobahn.wamp import message
 from autobahn.wamp.exception import ApplicationError, ProtocolError
 from crossbar.router import protocol as crossbar_protocol
-from twisted.internet import reactor
-
 from wampgate.router.bounds.limits import Limits, call_request_id, json_depth_exceeds
 from wampgate.router.bounds.transport import abort, peer_of
 
@@ -43,8 +41,11 @@ def _joined(proto: Any) -> bool:
 
 
 def _refuse(proto: Any, reason: str) -> None:
-    log.warn("refused a message from {peer}: {reason}; connection closed", peer=peer_of(proto),
-             reason=reason)
+    log.warn(
+        "refused a message from {peer}: {reason}; connection closed",
+        peer=peer_of(proto),
+        reason=reason,
+    )
     if isinstance(proto, crossbar_protocol.WampWebSocketServerProtocol):
         proto._bailout(_POLICY_VIOLATION, reason)
     else:
@@ -81,19 +82,26 @@ def _deliver(proto: Any, payload: bytes, is_binary: bool | None, limits: Limits)
     except ProtocolError as exc:
         _refuse(proto, str(exc)[:200])
     except Exception as exc:
-        log.error("closed {peer} after an internal error on its message: {kind}: {err}",
-                  peer=peer_of(proto), kind=type(exc).__name__, err=str(exc)[:200])
+        log.error(
+            "closed {peer} after an internal error on its message: {kind}: {err}",
+            peer=peer_of(proto),
+            kind=type(exc).__name__,
+            err=str(exc)[:200],
+        )
         abort(proto)
 
 
 def _start_hello_timer(proto: Any, limits: Limits) -> None:
     def expire() -> None:
         if not _joined(proto) and not getattr(proto, "_wampgate_aborted", False):
-            log.warn("closed {peer}: no WAMP session after {timeout:.0f}s", peer=peer_of(proto),
-                     timeout=limits.hello_timeout)
+            log.warn(
+                "closed {peer}: no WAMP session after {timeout:.0f}s",
+                peer=peer_of(proto),
+                timeout=limits.hello_timeout,
+            )
             abort(proto)
 
-    reactor.callLater(limits.hello_timeout, expire)  # type: ignore[attr-defined]
+    txaio.call_later(limits.hello_timeout, expire)
 
 
 def install(limits: Limits) -> None:

@@ -51,7 +51,7 @@ class Limits:
 
     @classmethod
     def from_extra(cls, extra: Mapping[str, Any] | None) -> Limits:
-        """Limits from a mapping such as the component's ``extra.limits``; unknown keys are an error."""
+        """Limits from a mapping (the component's ``extra.limits``); unknown keys are an error."""
         extra = dict(extra or {})
         known = {item.name for item in fields(cls)}
         unknown = sorted(set(extra) - known)

@@ -8,7 +8,7 @@ router still holds for a peer live in the innermost ``FileDescriptor``
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from twisted.internet.abstract import FileDescriptor
 
@@ -38,7 +38,8 @@ def abort(proto: Any) -> None:
     proto._wampgate_aborted = True
     sock = socket_of(proto)
     if sock is not None:
-        sock.abortConnection()
+        # Every socket transport Crossbar listens with (TCP, Unix) can abort.
+        cast(Any, sock).abortConnection()
         # Free the buffer now rather than when the reactor gets to connectionLost.
         sock.dataBuffer = b""
         sock.offset = 0
