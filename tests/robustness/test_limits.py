@@ -1,0 +1,236 @@
+"""Connection limits on a gateway of its own with tight limits: idle sockets, caps, slow readers.
+
+The limits are the same code as the defaults, made small so that the tests
+need seconds, not minutes: HELLO timeout 2 s, 1 MiB send buffer, 12
+connections on the web port.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from wampgate.contract import uris
+from wampgate.router import render, users
+from wampgate.router.config import GatewaySettings
+from wampgate.router.gateway import Gateway
+from wampgate.router.nodelog import NodeLog
+from websockets.exceptions import ConnectionClosed, InvalidHandshake
+from websockets.sync.client import ClientConnection, connect
+from websockets.typing import Subprotocol
+
+from tests.conftest import ROOT, TEST_TICKET, TEST_USER
+from tests.helpers import free_port
+from tests.robustness.figures import record
+from tests.robustness.wire import ANSWER_TIMEOUT, PUBLISH, Peer
+
+HELLO_TIMEOUT = 2
+SEND_BUFFER = 1024 * 1024
+MAX_CONNECTIONS = 12
+MIB = 1024 * 1024
+
+
+class TightGateway(Gateway):
+    """The stock node configuration with small limits and only the calc component."""
+
+    def prepare(self) -> tuple[list[str], dict[str, str]]:
+        command, env = super().prepare()
+        path = self.settings.node_dir / "config.json"
+        config = json.loads(path.read_text())
+        router = next(w for w in config["workers"] if w["type"] == "router")
+        for component in router["components"]:
+            if "limits" in component.get("extra", {}):
+                component["extra"]["limits"] |= {
+                    "hello_timeout": HELLO_TIMEOUT,
+                    "max_send_buffer_websocket": SEND_BUFFER,
+                }
+        web = next(t for t in router["transports"] if t["type"] == "web")
+        web["max_connections"] = MAX_CONNECTIONS
+        web["options"]["client_timeout"] = HELLO_TIMEOUT
+        config["workers"] = [
+            w for w in config["workers"] if w["type"] != "guest" or w.get("id") == "calc"
+        ]
+        render.write(config, self.settings.node_dir)
+        self._log = NodeLog(["calc"])
+        return command, env
+
+
+@pytest.fixture(scope="module")
+def tight(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    settings = GatewaySettings(
+        root=ROOT,
+        state_dir=tmp_path_factory.mktemp("tight"),
+        port=free_port(),
+        echo_port=free_port(),
+    )
+    users.save(settings.users_file, {TEST_USER: TEST_TICKET})
+    gw = TightGateway(settings)
+    try:
+        gw.start()
+        gw.wait_ready(timeout=90)
+        yield gw
+    finally:
+        gw.stop()
+
+
+def router_worker_pid(gateway: Gateway) -> int:
+    """The Crossbar router worker: the node's child whose title names its controller."""
+    assert gateway.pid is not None
+    children = Path(f"/proc/{gateway.pid}/task/{gateway.pid}/children").read_text().split()
+    for pid in children:
+        with contextlib.suppress(OSError):
+            if b"RouterController" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                return int(pid)
+    raise AssertionError(f"no router worker among {children}")
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def seconds_until_closed(sock: socket.socket | ClientConnection) -> float:
+    """Block until the router closes the connection; ``inf`` if it is still open at the timeout."""
+    started = time.monotonic()
+    try:
+        if isinstance(sock, ClientConnection):
+            while True:
+                sock.recv(ANSWER_TIMEOUT)
+        sock.settimeout(ANSWER_TIMEOUT)
+        while sock.recv(65536):
+            pass
+    except TimeoutError:
+        return float("inf")
+    except (ConnectionClosed, ConnectionResetError):
+        pass
+    return time.monotonic() - started
+
+
+def _tcp(port: int) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", port), timeout=ANSWER_TIMEOUT)
+
+
+def _unix(path: Path, handshake: bytes = b"") -> socket.socket:
+    sock = socket.socket(socket.AF_UNIX)
+    sock.connect(str(path))
+    if handshake:
+        sock.sendall(handshake)
+    return sock
+
+
+def test_idle_connections_are_closed(tight: Gateway) -> None:
+    settings = tight.settings
+    joined = Peer.join(settings.url)
+    upgraded = connect(
+        settings.url, subprotocols=[Subprotocol("wamp.2.json")], open_timeout=ANSWER_TIMEOUT
+    )
+    idle = {
+        "tcp, no HTTP request": _tcp(settings.port),
+        "websocket, no HELLO": upgraded,
+        "rawsocket, no handshake": _unix(settings.socket_path),
+        # RawSocket handshake for msgpack, then silence.
+        "rawsocket, no HELLO": _unix(settings.socket_path, b"\x7f\xf2\x00\x00"),
+    }
+    seconds: dict[str, float] = {}
+    threads = [
+        threading.Thread(target=lambda k=k, s=s: seconds.__setitem__(k, seconds_until_closed(s)))
+        for k, s in idle.items()
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    record(
+        "idle_close_seconds",
+        {k: round(v, 2) for k, v in seconds.items()} | {"timeout": HELLO_TIMEOUT},
+    )
+    assert set(seconds) == set(idle)
+    assert all(v < ANSWER_TIMEOUT for v in seconds.values()), seconds
+    # A session that joined is not touched by the timer that closed the others.
+    assert joined.call_text(uris.CALC_ADD, "[1, 2]")[3] == [3]
+    joined.close()
+    for connection in idle.values():
+        connection.close()
+
+
+def _try_join(url: str) -> Peer | None:
+    try:
+        return Peer.join(url)
+    except (ConnectionClosed, InvalidHandshake, OSError, EOFError):
+        return None
+
+
+def test_max_connections(tight: Gateway) -> None:
+    url = tight.settings.url
+    held = [Peer.join(url) for _ in range(MAX_CONNECTIONS)]
+    try:
+        assert _try_join(url) is None, "a connection beyond max_connections was served"
+        held.pop().close()
+        deadline = time.monotonic() + ANSWER_TIMEOUT
+        while (extra := _try_join(url)) is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert extra is not None, "no room again after one connection closed"
+        held.append(extra)
+    finally:
+        for peer in held:
+            peer.close()
+
+
+def _session_ids(peer: Peer) -> list[int]:
+    return list(peer.call_text(uris.META_SESSION_LIST, "[]")[3][0])
+
+
+def test_slow_reader_is_dropped_and_memory_returns(tight: Gateway) -> None:
+    url = tight.settings.url
+    worker = router_worker_pid(tight)
+    publisher = Peer.join(url, ticket=(TEST_USER, TEST_TICKET))
+    watcher = Peer.join(url)
+    baseline = rss_mib(worker)
+    # A tiny receive buffer and a one-message client queue: it stops reading for real.
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", tight.settings.port))
+    slow = Peer.join(url, sock=sock, max_queue=1)
+    slow.subscribe("demo.flood")
+    event = json.dumps(["x" * (64 * 1024)])
+    peak = baseline
+    published = 0
+    dropped = False
+    for published in range(1, 801):
+        request = publisher.next_id()
+        publisher.send_text(f'[{PUBLISH},{request},{{"acknowledge":true}},"demo.flood",{event}]')
+        publisher.answer(request, (17, 8))
+        if published % 10 == 0:
+            with contextlib.suppress(ConnectionClosed, OSError):
+                # Keep-alive traffic: the slow reader keeps talking, it just never reads.
+                slow.send_text(f'[48,{slow.next_id()},{{}},"{uris.CALC_ADD}",[1,2]]')
+            peak = max(peak, rss_mib(worker))
+            if slow.session_id not in _session_ids(watcher):
+                dropped = True
+                break
+    after = rss_mib(worker)
+    record(
+        "slow_reader",
+        {
+            "send_buffer_limit_mib": SEND_BUFFER / MIB,
+            "event_kib": 64,
+            "events_until_dropped": published,
+            "rss_mib_before": round(baseline, 1),
+            "rss_mib_peak": round(peak, 1),
+            "rss_mib_after": round(after, 1),
+        },
+    )
+    for peer in (publisher, watcher, slow):
+        with contextlib.suppress(Exception):
+            peer.close()
+    assert dropped, f"a client that reads nothing was still served after {published} events"
+    assert peak - baseline < 64, f"router RSS grew from {baseline:.0f} to {peak:.0f} MiB"
+    assert after - baseline < 32, f"router RSS {after:.0f} MiB after, {baseline:.0f} before"
