@@ -1,7 +1,7 @@
 """A bare WAMP-over-WebSocket (JSON) peer that sends exactly the bytes a test gives it.
 
 The Python client library refuses to send hostile messages; a probe of the
-router has to. Only JOIN, CALL, SUBSCRIBE and PUBLISH, written as JSON text.
+router has to. It joins anonymously and writes JSON text.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ ANSWER_TIMEOUT = 15.0
 
 
 class Peer:
-    """One joined anonymous (or ticket) session on a raw WebSocket connection."""
+    """One joined anonymous session on a raw WebSocket connection."""
 
     def __init__(self, ws: ClientConnection, session_id: int) -> None:
         self.ws = ws
@@ -34,7 +34,6 @@ class Peer:
         url: str,
         realm: str = "realm1",
         *,
-        ticket: tuple[str, str] | None = None,
         sock: socket.socket | None = None,
         max_queue: int | None = 16,
     ) -> Peer:
@@ -47,13 +46,8 @@ class Peer:
             sock=sock,
         )
         details: dict[str, Any] = {"roles": {"caller": {}, "subscriber": {}, "publisher": {}}}
-        if ticket is not None:
-            details |= {"authmethods": ["ticket"], "authid": ticket[0]}
         ws.send(json.dumps([HELLO, realm, details]))
         reply = json.loads(ws.recv(ANSWER_TIMEOUT))
-        if ticket is not None and reply[0] == 4:  # CHALLENGE
-            ws.send(json.dumps([5, ticket[1], {}]))
-            reply = json.loads(ws.recv(ANSWER_TIMEOUT))
         if reply[0] != WELCOME:
             raise AssertionError(f"not welcomed: {reply}")
         return cls(ws, int(reply[1]))
