@@ -1,4 +1,7 @@
-"""The wampgate Python client: ``connect`` (asyncio) and ``connect_sync`` (blocking)."""
+"""The wampgate Python client: ``connect`` (asyncio) and ``connect_sync`` (blocking).
+
+Its errors are one tree under :class:`WampgateError` (see :mod:`wampgate.clients.errors`).
+"""
 
 import contextlib
 import io
@@ -13,37 +16,40 @@ with contextlib.redirect_stderr(io.StringIO()):
     import autobahn.wamp.serializer  # noqa: F401
 
 from wampgate.clients.errors import (  # noqa: E402
+    AuthenticationFailed,
     CallError,
+    CallTimeout,
     ConnectError,
     ConnectionLost,
     InvalidArgument,
+    InvalidUri,
     NoSuchProcedure,
     NotAuthorized,
+    UsageError,
     WampgateError,
 )
-from wampgate.clients.session import (  # noqa: E402
-    CallResult,
-    ClientSettings,
-    Event,
-    Session,
-    Subscription,
-    connect,
-)
+from wampgate.clients.session import CallResult, Session, connect  # noqa: E402
+from wampgate.clients.settings import ClientSettings  # noqa: E402
+from wampgate.clients.subscription import Event, Subscription  # noqa: E402
 from wampgate.clients.sync import SyncSession, connect_sync  # noqa: E402
 
 __all__ = [
+    "AuthenticationFailed",
     "CallError",
     "CallResult",
+    "CallTimeout",
     "ClientSettings",
     "ConnectError",
     "ConnectionLost",
     "Event",
     "InvalidArgument",
+    "InvalidUri",
     "NoSuchProcedure",
     "NotAuthorized",
     "Session",
     "Subscription",
     "SyncSession",
+    "UsageError",
     "WampgateError",
     "connect",
     "connect_sync",

@@ -15,13 +15,10 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from wampgate.clients.errors import UsageError
 from wampgate.contract import env as names
 
 PASSWORD_ENV = names.PASSWORD
-
-
-class AdminUsageError(Exception):
-    """A ``user``/``tls``/``http-sign`` command was given unusable input."""
 
 
 def _read_password(prompt: str) -> str:
@@ -30,7 +27,7 @@ def _read_password(prompt: str) -> str:
     if sys.stdin.isatty():
         first = getpass.getpass(prompt)
         if getpass.getpass("again: ") != first:
-            raise AdminUsageError("the two passwords differ")
+            raise UsageError("the two passwords differ")
         return first
     return sys.stdin.readline().rstrip("\n")
 
@@ -53,9 +50,16 @@ def cmd_user(args: argparse.Namespace, users_file: Path, out: TextIO) -> int:
             )
         return 0
     if not name:
-        raise AdminUsageError(f"wampgate user {action} needs a NAME")
+        raise UsageError(f"wampgate user {action} needs a NAME")
     if action == "add":
         password = None if args.key else _read_password(f"password for {name}: ")
+        if name in userstore.load(users_file).users:
+            if not args.replace:
+                raise UsageError(
+                    f"user {name!r} exists: `wampgate user add {name} --replace` replaces "
+                    f"them, `wampgate user passwd {name}` changes only the password"
+                )
+            accounts.remove(users_file, name)
         accounts.add(
             users_file,
             name,
@@ -68,7 +72,7 @@ def cmd_user(args: argparse.Namespace, users_file: Path, out: TextIO) -> int:
         accounts.passwd(users_file, name, _read_password(f"new password for {name}: "))
     elif action == "key":
         if not args.key:
-            raise AdminUsageError("wampgate user key NAME needs --key PUBLIC_KEY_HEX")
+            raise UsageError("wampgate user key NAME needs --key PUBLIC_KEY_HEX")
         accounts.add_key(users_file, name, args.key)
     elif action == "remove":
         accounts.remove(users_file, name)
@@ -91,7 +95,7 @@ def cmd_http_sign(args: argparse.Namespace, out: TextIO) -> int:
 
     key, secret = os.environ.get(names.HTTP_KEY), os.environ.get(names.HTTP_SECRET)
     if not key or not secret:
-        raise AdminUsageError(f"set {names.HTTP_KEY} and {names.HTTP_SECRET} (the bridge's)")
+        raise UsageError(f"set {names.HTTP_KEY} and {names.HTTP_SECRET} (the bridge's)")
     body = args.body.encode("utf-8")
     signed = httpsign.sign(key, secret, body, datetime.datetime.now(datetime.UTC))
     print(signed.query(), file=out)
@@ -110,6 +114,9 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--role", default="user", help="the user's role (default user)")
     p.add_argument("--prefix", action="append", help="an extra URI prefix (repeatable)")
     p.add_argument("--key", help="an Ed25519 public key, 64 hex digits (WAMP-Cryptosign)")
+    p.add_argument(
+        "--replace", action="store_true", help="add: replace a user of that name (not kept)"
+    )
     p.add_argument("--state-dir", help="default .wampgate/ in the checkout")
     p.add_argument("--root", help="the wampgate checkout (default: found automatically)")
 

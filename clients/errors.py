@@ -1,31 +1,67 @@
 """The exceptions of the wampgate client, in one hierarchy.
 
-- :class:`WampgateError`: the base of everything below.
-- :class:`ConnectError`: the router could not be reached or refused the
-  session (wrong URL, realm or credentials). Carries the URL tried.
-- :class:`ConnectionLost`: the connection dropped and did not come back in time
-  for a pending call or publish.
-- :class:`CallError`: the router or a callee answered with a WAMP error. Carries
-  the error URI and message; subclasses for the common URIs:
-  :class:`InvalidArgument`, :class:`NoSuchProcedure`, :class:`NotAuthorized`.
+::
 
-Autobahn's exceptions are mapped to these in one place
-(:func:`from_application_error`), never caught piecemeal elsewhere.
+    WampgateError              the root: catch it to catch every client error
+    ├── UsageError             an argument is malformed (a URL that is not ws:// or
+    │   │                      wss://, a timeout that is not a positive number, a
+    │   │                      count below 1, JSON that does not parse, an unknown
+    │   │                      match); raised before anything is sent
+    │   └── InvalidUri         a procedure or topic is not a WAMP URI (for its match)
+    ├── ConnectError           the router could not be reached or refused the session
+    │   │                      (wrong URL or realm); carries the URL tried
+    │   └── AuthenticationFailed  the router refused the user name, password or key
+    ├── ConnectionLost         the connection dropped and did not come back in time
+    │                          for a pending call or publish, or the session is closed
+    ├── CallTimeout            a call got no answer within its timeout; it was
+    │                          cancelled at the router and the callee
+    └── CallError              the router or a callee answered with a WAMP error;
+        │                      carries the error URI and message
+        ├── InvalidArgument    ``wamp.error.invalid_argument``
+        ├── NoSuchProcedure    ``wamp.error.no_such_procedure``
+        └── NotAuthorized      ``wamp.error.not_authorized``
+
+Each class carries the ``wampgate`` command's ``exit_code`` for it: 1 for a
+WAMP error or timeout, 2 for usage, 3 for cannot connect.
+
+Autobahn's exceptions are mapped to these at one boundary (:func:`mapped`),
+never caught piecemeal elsewhere.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from collections.abc import Iterator
+from typing import Any, ClassVar
 
-from wampgate.contract import uris
+from autobahn.wamp.exception import (
+    ApplicationError,
+    InvalidUriError,
+    SessionNotReady,
+    TransportLost,
+)
 
 
 class WampgateError(Exception):
     """Base class of every wampgate client error."""
 
+    exit_code: ClassVar[int] = 1
+
+
+class UsageError(WampgateError):
+    """An argument is malformed; the message says which and what is expected."""
+
+    exit_code = 2
+
+
+class InvalidUri(UsageError):
+    """A procedure or topic that is not a WAMP URI (for the match asked for)."""
+
 
 class ConnectError(WampgateError):
     """Could not connect to or join the router at ``url``."""
+
+    exit_code = 3
 
     def __init__(self, url: str, reason: str) -> None:
         super().__init__(f"cannot connect to {url}: {reason}")
@@ -33,8 +69,27 @@ class ConnectError(WampgateError):
         self.reason = reason
 
 
+class AuthenticationFailed(ConnectError):
+    """The router refused to sign ``authid`` in: wrong user name, password or key."""
+
+    def __init__(self, url: str, authid: str, detail: str) -> None:
+        super().__init__(url, f"wrong user name or password (or key) for {authid!r} ({detail})")
+        self.authid = authid
+
+
 class ConnectionLost(WampgateError):
     """The connection to the router was lost and not restored in time."""
+
+    exit_code = 3
+
+
+class CallTimeout(WampgateError):
+    """``uri`` gave no answer within ``seconds``; the call was cancelled."""
+
+    def __init__(self, uri: str, seconds: float) -> None:
+        super().__init__(f"{uri}: no answer within {seconds:g}s; the call was cancelled")
+        self.uri = uri
+        self.seconds = seconds
 
 
 class CallError(WampgateError):
@@ -67,9 +122,9 @@ class NotAuthorized(CallError):
 
 
 _BY_URI: dict[str, type[CallError]] = {
-    uris.ERROR_INVALID_ARGUMENT: InvalidArgument,
-    uris.ERROR_NO_SUCH_PROCEDURE: NoSuchProcedure,
-    "wamp.error.not_authorized": NotAuthorized,
+    ApplicationError.INVALID_ARGUMENT: InvalidArgument,
+    ApplicationError.NO_SUCH_PROCEDURE: NoSuchProcedure,
+    ApplicationError.NOT_AUTHORIZED: NotAuthorized,
 }
 
 
@@ -79,3 +134,34 @@ def from_application_error(exc: Any) -> CallError:
     message = str(args[0]) if args and isinstance(args[0], str) else ""
     cls = _BY_URI.get(exc.error, CallError)
     return cls(exc.error, message, args, dict(exc.kwargs or {}))
+
+
+#: Reasons a router gives for refusing credentials (Crossbar's and WAMP's words).
+_REFUSED_LOGIN = frozenset(
+    {
+        ApplicationError.NOT_AUTHORIZED,
+        ApplicationError.AUTHENTICATION_FAILED,
+        ApplicationError.NO_SUCH_PRINCIPAL,
+    }
+)
+
+
+def refused(url: str, authid: str | None, reason: str, message: str | None) -> ConnectError:
+    """Our exception for a router that ended the session before it was joined."""
+    detail = f"{reason}: {message or ''}".strip(": ")
+    if authid is not None and reason in _REFUSED_LOGIN:
+        return AuthenticationFailed(url, authid, detail)
+    return ConnectError(url, detail)
+
+
+@contextlib.contextmanager
+def mapped(doing: str) -> Iterator[None]:
+    """The one place where Autobahn's exceptions become ours."""
+    try:
+        yield
+    except ApplicationError as exc:
+        raise from_application_error(exc) from None
+    except InvalidUriError as exc:
+        raise InvalidUri(f"{doing}: {exc}") from None
+    except (TransportLost, SessionNotReady) as exc:
+        raise ConnectionLost(f"connection lost {doing}: {exc}") from None

@@ -18,14 +18,9 @@ import threading
 from collections.abc import Coroutine, Iterator
 from typing import Any, TypeVar
 
-from wampgate.clients.session import (
-    DEFAULT_REALM,
-    DEFAULT_URL,
-    ClientSettings,
-    Event,
-    Match,
-    Session,
-)
+from wampgate.clients.session import Session
+from wampgate.clients.settings import DEFAULT_REALM, DEFAULT_URL, ClientSettings, Match
+from wampgate.clients.subscription import Event
 
 T = TypeVar("T")
 

@@ -9,34 +9,18 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-from wampgate.clients import cli
+from wampgate.clients import commands, output
 from wampgate.router.launcher import Gateway
 
+from tests.clients.conftest import Callee, wait_for
 from tests.helpers import free_port
 
 WAMPGATE = str(Path(sys.executable).parent / "wampgate")
 
 
-def test_parse_value() -> None:
-    assert cli.parse_value("2") == 2
-    assert cli.parse_value("2.5") == 2.5
-    assert cli.parse_value("[1, 2]") == [1, 2]
-    assert cli.parse_value('{"a": null}') == {"a": None}
-    assert cli.parse_value("true") is True
-    assert cli.parse_value("hello") == "hello"
-    assert cli.parse_value("") == ""
-
-
-def test_parse_kwargs() -> None:
-    assert cli.parse_kwargs(["a=1", "name=bob", "eq=a=b"]) == {"a": 1, "name": "bob", "eq": "a=b"}
-    with pytest.raises(cli.UsageError, match="key=value"):
-        cli.parse_kwargs(["novalue"])
-
-
 def test_echo_url() -> None:
-    assert cli.echo_url("ws://127.0.0.1:8080/ws") == "ws://127.0.0.1:8080/echo"
-    assert cli.echo_url("wss://example.org/ws?x=1") == "wss://example.org/echo"
+    assert commands.echo_url("ws://127.0.0.1:8080/ws") == "ws://127.0.0.1:8080/echo"
+    assert commands.echo_url("wss://example.org/ws?x=1") == "wss://example.org/echo"
 
 
 def test_format_procedure() -> None:
@@ -48,22 +32,37 @@ def test_format_procedure() -> None:
         "result": {"type": "number"},
     }
     assert (
-        cli.format_procedure(info)
+        output.format_procedure(info)
         == "demo.calc.add(a: number, b: number) -> number  Add two numbers."
+    )
+    info["params"]["properties"]["b"]["default"] = 1
+    assert output.format_procedure(info).startswith("demo.calc.add(a: number, b: number = 1) ->")
+    # The catalog's own signature text wins when it serves one.
+    info["signature"] = "add(a: number, b: number = 1) -> number"
+    assert (
+        output.format_procedure(info)
+        == "demo.calc.add(a: number, b: number = 1) -> number  Add two numbers."
     )
 
 
-async def run(gateway: Gateway | None, *args: str, timeout: float = 30) -> tuple[int, str, str]:
-    env = dict(os.environ)
+async def run(
+    gateway: Gateway | None,
+    *args: str,
+    timeout: float = 60,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> tuple[int, str, str]:
+    environ = dict(os.environ) | (env or {})
     if gateway is not None:
-        env["WAMPGATE_URL"] = gateway.settings.url
+        environ["WAMPGATE_URL"] = gateway.settings.url
     proc = await asyncio.create_subprocess_exec(
         WAMPGATE,
         *args,
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
-        env=env,
+        env=environ,
+        cwd=cwd,
     )
     out, err = await asyncio.wait_for(proc.communicate(), timeout)
     assert proc.returncode is not None
@@ -88,15 +87,74 @@ async def test_call_errors_exit_1_with_the_uri(gateway: Gateway) -> None:
 
 async def test_usage_errors_exit_2(gateway: Gateway) -> None:
     code, _, err = await run(gateway, "call", "demo.calc.add", "1", "-k", "oops")
-    assert code == 2 and "key=value" in err
+    assert code == 2 and "KEY=VALUE" in err
     code, _, err = await run(gateway, "frobnicate")
     assert code == 2 and "invalid choice" in err
+
+
+def one_line(err: str) -> str:
+    """The single error line of a refused command (no traceback, no usage dump)."""
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("error: ")
+    return lines[0]
+
+
+MALFORMED = {
+    "bad procedure URI": (["call", "bad uri!!"], "not a WAMP URI"),
+    "bad topic to publish": (["publish", "bad topic!", "1"], "not a WAMP URI"),
+    "bad topic to subscribe": (["subscribe", "bad topic!"], "not a WAMP URI"),
+    "bad prefix": (["subscribe", "demo..tick", "--match", "prefix"], "not a WAMP URI"),
+    "http URL": (["call", "--url", "http://127.0.0.1:8080/ws", "demo.echo"], "ws://HOST:PORT"),
+    "URL without scheme": (["call", "--url", "127.0.0.1:8080", "demo.echo"], "ws://HOST:PORT"),
+    "no procedure": (["call"], "which procedure?"),
+    "-k without =": (["call", "demo.echo", "-k", "a"], "argument -k: expects KEY=VALUE"),
+    "zero count": (["subscribe", "demo.clock.tick", "--count", "0"], "at least 1"),
+    "negative count": (["subscribe", "demo.clock.tick", "--count", "-1"], "at least 1"),
+    "broken JSON": (["call", "demo.echo", '{"a": 1'], "looks like JSON but does not parse"),
+    "zero timeout": (["call", "demo.echo", "--timeout", "0"], "positive number of seconds"),
+}
+
+
+async def test_malformed_input_is_one_line_and_exit_2() -> None:
+    # No router is needed: nothing malformed is ever sent.
+    url = f"ws://127.0.0.1:{free_port()}/ws"
+    results = await asyncio.gather(
+        *(run(None, *argv, env={"WAMPGATE_URL": url}) for argv, _ in MALFORMED.values())
+    )
+    for (name, (_, expected)), (code, out, err) in zip(MALFORMED.items(), results, strict=True):
+        assert (code, out) == (2, ""), (name, err)
+        assert expected in one_line(err), name
+
+
+async def test_user_commands_report_bad_settings_in_one_line(tmp_path: Path) -> None:
+    code, _, err = await run(None, "user", "list", env={"WAMPGATE_PORT": "http"}, cwd=tmp_path)
+    assert code == 2
+    assert "WAMPGATE_PORT='http' is not a port number" in one_line(err)
+
+
+async def test_a_plain_word_is_still_a_string(gateway: Gateway) -> None:
+    code, out, _ = await run(gateway, "call", "demo.echo", "hello", "-k", "who=world")
+    assert (code, json.loads(out)) == (0, {"args": ["hello"], "kwargs": {"who": "world"}})
+
+
+async def test_subscribe_count_1_stops_after_one_event(gateway: Gateway) -> None:
+    code, out, _ = await run(gateway, "subscribe", "demo.clock.tick", "--count", "1")
+    assert code == 0 and out.count("demo.clock.tick {") == 1
+
+
+async def test_wildcard_subscription(gateway: Gateway) -> None:
+    code, out, _ = await run(
+        gateway, "subscribe", "demo..tick", "--match", "wildcard", "--count", "1"
+    )
+    assert code == 0 and out.startswith("demo.clock.tick {")
 
 
 async def test_cannot_connect_exits_3_and_names_the_url() -> None:
     url = f"ws://127.0.0.1:{free_port()}/ws"
     code, _, err = await run(
-        None, "call", "--url", url, "--timeout", "5", "demo.calc.add", "1", "2"
+        None, "call", "--url", url, "--connect-timeout", "5", "demo.calc.add", "1", "2"
     )
     assert code == 3
     assert url in err
@@ -182,7 +240,19 @@ async def test_user_add_list_remove(tmp_path: Path) -> None:
     listing = await run(None, "user", "list", "--state-dir", state)
     assert listing == (0, "alice\tuser\twampcra\n", "")
     code, _, err = await run(None, "user", "add", "Not Valid", "--state-dir", state)
-    assert code == 2 and "user name" in err
+    assert code == 2 and "user name" in one_line(err)
+    # Adding again would silently lock alice out: it takes --replace.
+    stored = (tmp_path / "users.json").read_text()
+    again = {"WAMPGATE_PASSWORD": "alice-new-password"}
+    code, _, err = await run(None, "user", "add", "alice", "--state-dir", state, env=again)
+    assert code == 2 and "--replace" in one_line(err)
+    assert (tmp_path / "users.json").read_text() == stored
+    code, _, err = await run(
+        None, "user", "add", "alice", "--replace", "--state-dir", state, env=again
+    )
+    assert code == 0, err
+    assert (tmp_path / "users.json").read_text() != stored
+    assert (await run(None, "user", "list", "--state-dir", state))[1] == "alice\tuser\twampcra\n"
     code, _, _ = await run(None, "user", "remove", "alice", "--state-dir", state)
     assert code == 0
     assert (await run(None, "user", "list", "--state-dir", state))[1] == ""
@@ -204,3 +274,30 @@ async def test_publish_as_a_named_user(gateway: Gateway) -> None:
         del os.environ["WAMPGATE_PASSWORD"]
     assert code == 0, err
     assert "published to demo.chat.cli" in err
+
+
+async def test_wrong_password_says_so(gateway: Gateway) -> None:
+    from tests.conftest import TEST_USER
+
+    for user in (TEST_USER, "nobody"):
+        code, _, err = await run(
+            gateway,
+            "call",
+            "demo.calc.add",
+            "1",
+            "2",
+            "--user",
+            user,
+            env={"WAMPGATE_PASSWORD": "wrong-password"},
+        )
+        assert code == 3
+        line = one_line(err)
+        assert "wrong user name or password" in line and repr(user) in line
+
+
+async def test_a_call_without_answer_times_out(gateway: Gateway, never_answers: Callee) -> None:
+    before = never_answers.cancelled
+    code, out, err = await run(gateway, "call", never_answers.uri, "--timeout", "0.5")
+    assert (code, out) == (1, "")
+    assert f"{never_answers.uri}: no answer within 0.5s; the call was cancelled" in one_line(err)
+    await wait_for(never_answers, "cancelled", before + 1)  # the callee stopped too

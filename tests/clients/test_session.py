@@ -6,7 +6,9 @@ import asyncio
 
 import pytest
 from wampgate.clients import (
+    AuthenticationFailed,
     CallError,
+    CallTimeout,
     ConnectError,
     NoSuchProcedure,
     NotAuthorized,
@@ -16,6 +18,7 @@ from wampgate.clients import (
 from wampgate.contract import uris
 from wampgate.router.launcher import Gateway
 
+from tests.clients.conftest import Callee, wait_for
 from tests.helpers import CuttableProxy, free_port
 
 
@@ -89,3 +92,33 @@ async def test_call_error_carries_args(session: Session) -> None:
     with pytest.raises(CallError) as caught:
         await session.call(uris.CALC_BROKEN)
     assert caught.value.error_args == ("demo.calc.broken always fails, on purpose",)
+
+
+async def test_any_positive_call_timeout(url: str) -> None:
+    for timeout in (0.5, 1, 2.25):
+        async with connect(url, call_timeout=timeout) as s:
+            assert await s.call(uris.CALC_ADD, 2, 3) == 5
+
+
+async def test_a_call_without_answer_raises_call_timeout_and_the_session_goes_on(
+    url: str, never_answers: Callee
+) -> None:
+    async with connect(url, call_timeout=0.5) as s:
+        started, cancelled = never_answers.started, never_answers.cancelled
+        with pytest.raises(CallTimeout) as caught:
+            await s.call(never_answers.uri)
+        assert caught.value.uri == never_answers.uri and caught.value.seconds == 0.5
+        assert never_answers.started == started + 1
+        # The router passed the cancel on: the callee stopped working on it.
+        await wait_for(never_answers, "cancelled", cancelled + 1)
+        assert await s.call(uris.CALC_ADD, 1, 2) == 3
+        assert s.joins == 1
+
+
+async def test_a_wrong_password_is_an_authentication_failure(url: str) -> None:
+    from tests.conftest import TEST_USER
+
+    with pytest.raises(AuthenticationFailed, match="wrong user name or password") as caught:
+        async with connect(url, authid=TEST_USER, password="wrong-password", connect_timeout=5):
+            pass
+    assert caught.value.authid == TEST_USER and caught.value.url == url
