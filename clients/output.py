@@ -31,25 +31,9 @@ def event_record(event: Event, received: datetime) -> dict[str, Any]:
 
 
 def format_procedure(info: dict[str, Any]) -> str:
-    """One catalog line: ``uri(a: number, b: number = 1) -> number  doc``."""
-    doc = info.get("doc") or ""
-    signature = info.get("signature")
-    if isinstance(signature, str) and "(" in signature:
-        # The catalog's own text, with the full URI in place of the short name.
-        return f"{info['uri']}{signature[signature.index('(') :]}  {doc}".rstrip()
-    props = info.get("params", {}).get("properties", {})
-    names = []
-    for name in info.get("positional", []):
-        prop = props.get(name, {})
-        default = f" = {json.dumps(prop['default'])}" if "default" in prop else ""
-        names.append(f"{name}: {prop.get('type', 'any')}{default}")
-    variadic = info.get("params", {}).get("x-variadic", {})
-    names += ["*args"] if variadic.get("args") else []
-    names += ["**kwargs"] if variadic.get("kwargs") else []
-    params = ", ".join(names)
-    result = info.get("result", {})
-    returns = result.get("type", "any") if "not" not in result else "error"
-    return f"{info['uri']}({params}) -> {returns}  {doc}".rstrip()
+    """One catalog line: the catalog's signature text, then the docstring."""
+    signature = info.get("signature") or f"{info['uri']}(...)"
+    return f"{signature}  {info.get('doc') or ''}".rstrip()
 
 
 def status_json(
