@@ -1,4 +1,8 @@
-"""A procedure that never answers, registered by a backend session of the test gateway."""
+"""A procedure that never answers, registered by a backend session of the test gateway.
+
+It is registered for one test module at a time, so other tests (the catalog's)
+never see it.
+"""
 
 from __future__ import annotations
 
@@ -26,12 +30,15 @@ class Callee:
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 async def never_answers(gateway: Gateway) -> AsyncIterator[Callee]:
     settings = gateway.settings
     callee = Callee()
+    # One connection, never retried: once stopped, it cannot come back and
+    # register again behind the next module's back.
+    transport = transport_config(f"unix:{settings.socket_path}") | {"max_retries": 0}
     component = Component(
-        transports=[transport_config(f"unix:{settings.socket_path}")],
+        transports=[transport],
         realm=settings.realm,
         authentication={
             "wampcra": {
@@ -51,18 +58,20 @@ async def never_answers(gateway: Gateway) -> AsyncIterator[Callee]:
             callee.changed.set()
             raise
 
-    registered = asyncio.get_running_loop().create_future()
+    registered: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
 
     async def on_join(session: Any, details: Any) -> None:
-        await session.register(never, NEVER)
+        registration = await session.register(never, NEVER)
         if not registered.done():
-            registered.set_result(None)
+            registered.set_result(registration)
 
     component.on("join", on_join)
     done = asyncio.ensure_future(component.start(loop=asyncio.get_running_loop()))
     try:
-        await asyncio.wait_for(registered, 30)
+        registration = await asyncio.wait_for(registered, 30)
         yield callee
+        # Gone from the router before the next module (and the catalog) looks.
+        await registration.unregister()
     finally:
         await component.stop()
         await asyncio.wait({done}, timeout=10)
