@@ -191,13 +191,18 @@ async def bench(args: argparse.Namespace, out: TextIO) -> None:
     log.info("results saved to %s", path)
 
 
+def _root(args: argparse.Namespace) -> Path:
+    from wampgate.router.config import find_root
+
+    return Path(args.root).resolve() if args.root else find_root()
+
+
 def _state_dir(args: argparse.Namespace) -> Path:
     if args.state_dir:
         return Path(args.state_dir)
-    from wampgate.router.config import GatewaySettings, find_root
+    from wampgate.router.config import GatewaySettings
 
-    root = Path(args.root).resolve() if args.root else find_root()
-    return GatewaySettings.from_env(root).state_dir
+    return GatewaySettings.from_env(_root(args)).state_dir
 
 
 def admin_command(args: argparse.Namespace, out: TextIO) -> int:
@@ -210,12 +215,11 @@ def admin_command(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def up(args: argparse.Namespace) -> int:
-    from wampgate.router.config import GatewaySettings, find_root
+    from wampgate.router.config import GatewaySettings
     from wampgate.router.launcher import up
 
-    root = Path(args.root).resolve() if args.root else find_root()
     settings = GatewaySettings.from_env(
-        root,
+        _root(args),
         host=args.host,
         port=args.port,
         echo_port=args.echo_port,
