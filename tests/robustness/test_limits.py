@@ -45,7 +45,7 @@ class TightGateway(Gateway):
         path = self.settings.node_dir / "config.json"
         config = json.loads(path.read_text())
         router = next(w for w in config["workers"] if w["type"] == "router")
-        for component in router["components"]:
+        for component in router.get("components", []):
             if "limits" in component.get("extra", {}):
                 component["extra"]["limits"] |= {
                     "hello_timeout": HELLO_TIMEOUT,

@@ -1,11 +1,17 @@
-"""The router bounds and its pure checks on raw JSON text."""
+"""The router bounds and their pure checks on raw JSON text."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+from wampgate.router import render
 from wampgate.router.bounds.limits import Limits, call_request_id, json_depth_exceeds
+from wampgate.router.config import GatewaySettings
+
+ROOT = Path(__file__).resolve().parents[2]
+BOUNDS_CLASS = "wampgate.router.bounds.component.Bounds"
 
 
 def nested(depth: int) -> bytes:
@@ -46,3 +52,18 @@ def test_limits_from_extra() -> None:
         Limits(hello_timeout=0)
     with pytest.raises(ValueError, match="must be a positive number"):
         Limits(max_depth=True)
+
+
+def test_the_node_template_sets_every_limit(tmp_path: Path) -> None:
+    settings = GatewaySettings(root=ROOT, state_dir=tmp_path, realm="other")
+    router = render.render(render.load_template(ROOT), settings)["workers"][0]
+    bounds = [c for c in router.get("components", []) if c["classname"] == BOUNDS_CLASS]
+    assert len(bounds) == 1
+    assert bounds[0]["realm"] == "other"
+    assert Limits.from_extra(bounds[0]["extra"]["limits"]) == Limits()
+    transports = {t["type"]: t for t in router["transports"]}
+    assert transports["web"]["max_connections"] == 4096
+    assert transports["rawsocket"]["max_connections"] == 256
+    web_options = transports["web"]["options"]
+    assert web_options["client_timeout"] == Limits().hello_timeout
+    assert transports["web"]["paths"]["ws"]["options"]["max_message_size"] == 1024 * 1024
