@@ -53,7 +53,7 @@ class TightGateway(Gateway):
                 }
         web = next(t for t in router["transports"] if t["type"] == "web")
         web["max_connections"] = MAX_CONNECTIONS
-        web["options"]["client_timeout"] = HELLO_TIMEOUT
+        web.setdefault("options", {})["client_timeout"] = HELLO_TIMEOUT
         config["workers"] = [
             w for w in config["workers"] if w["type"] != "guest" or w.get("id") == "calc"
         ]
