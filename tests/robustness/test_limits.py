@@ -215,7 +215,11 @@ def test_slow_reader_is_dropped_and_memory_returns(tight: Gateway) -> None:
             if slow.session_id not in _session_ids(watcher):
                 dropped = True
                 break
-    after = rss_mib(worker)
+    dropped_at = time.monotonic()
+    # The router gives the dropped buffer back to the system shortly after the drop.
+    while (after := rss_mib(worker)) > baseline + 8 and time.monotonic() - dropped_at < 10:
+        time.sleep(0.1)
+    returned_after = time.monotonic() - dropped_at
     record(
         "slow_reader",
         {
@@ -225,6 +229,7 @@ def test_slow_reader_is_dropped_and_memory_returns(tight: Gateway) -> None:
             "rss_mib_before": round(baseline, 1),
             "rss_mib_peak": round(peak, 1),
             "rss_mib_after": round(after, 1),
+            "rss_returned_after_s": round(returned_after, 2),
         },
     )
     for peer in (publisher, watcher, slow):
@@ -232,4 +237,4 @@ def test_slow_reader_is_dropped_and_memory_returns(tight: Gateway) -> None:
             peer.close()
     assert dropped, f"a client that reads nothing was still served after {published} events"
     assert peak - baseline < 64, f"router RSS grew from {baseline:.0f} to {peak:.0f} MiB"
-    assert after - baseline < 32, f"router RSS {after:.0f} MiB after, {baseline:.0f} before"
+    assert after - baseline <= 8, f"router RSS {after:.0f} MiB after, {baseline:.0f} before"
