@@ -221,6 +221,7 @@ def up(args: argparse.Namespace) -> int:
     settings = GatewaySettings.from_env(
         _root(args),
         host=args.host,
+        expose_all=args.expose_all or None,
         port=args.port,
         echo_port=args.echo_port,
         realm=args.gateway_realm,

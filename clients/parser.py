@@ -143,6 +143,11 @@ def _add_gateway_commands(sub: Any) -> None:
         description="Start Crossbar with the wampgate components; Ctrl-C stops everything.",
     )
     p.add_argument("--host", help=f"interface to listen on (env {env.HOST}, default 127.0.0.1)")
+    p.add_argument(
+        "--expose-all",
+        action="store_true",
+        help="allow a --host that means every interface (0.0.0.0, ::); off by default",
+    )
     p.add_argument("--port", type=int, help=f"web/WebSocket port (env {env.PORT}, default 8080)")
     p.add_argument(
         "--echo-port", type=int, help=f"echo server port (env {env.ECHO_PORT}, default 9000)"

@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from wampgate.components import lifeline
 from wampgate.contract import logformat
 
 log = logging.getLogger("wampgate.components.supervise")
@@ -63,7 +64,7 @@ def supervise(
     delay: float | None = None
     while True:
         started = time.monotonic()
-        child = subprocess.Popen(command)
+        child = subprocess.Popen(command, preexec_fn=lifeline.preexec())
         code = child.wait()
         if stopping or code == 0:
             return code
@@ -101,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     command = component_command(args[0])
     if command is None:
         raise SystemExit(f"{args[0]!r} is neither a dotted module path nor a .py file\n{USAGE}")
+    lifeline.die_with_parent()
     logging.basicConfig(level=logging.INFO, format="%(name)s %(levelname)s %(message)s")
     raise SystemExit(supervise(command))
 

@@ -7,7 +7,6 @@ and passed down; :mod:`wampgate.router.render` turns it into a node configuratio
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import sys
 from collections.abc import Mapping
@@ -19,6 +18,7 @@ from wampgate.contract import defaults
 from wampgate.contract import env as names
 from wampgate.router.errors import ConfigError as ConfigError  # also importable from here
 from wampgate.router.security import SecuritySettings
+from wampgate.router.exposure import parse_host
 
 TEMPLATE = Path(".crossbar") / "config.json"
 
@@ -27,18 +27,6 @@ def _check_port(name: str, value: int) -> int:
     if not 1 <= value <= 65535:
         raise ConfigError(f"{name} {value} is not a TCP port (1-65535)")
     return value
-
-
-def _check_host(host: str) -> str:
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        raise ConfigError(f"host {host!r} is not an IP address (e.g. 127.0.0.1)") from None
-    if address.is_unspecified:
-        raise ConfigError(
-            f"host {host} would listen on every interface; pick the one address to serve on"
-        )
-    return host
 
 
 def find_root(start: Path | None = None, *, beside_package: bool = True) -> Path:
@@ -83,9 +71,11 @@ class GatewaySettings:
     allow_origins: tuple[str, ...] = ()
     #: The HTTP bridge's key; on only with it (its secret comes from the environment).
     http_key: str | None = None
+    #: Allow an all-interfaces host (``0.0.0.0``, ``::`` ...): ``--expose-all``.
+    expose_all: bool = False
 
     def __post_init__(self) -> None:
-        _check_host(self.host)
+        parse_host(self.host, expose_all=self.expose_all)
         _check_port("port", self.port)
         _check_port("echo port", self.echo_port)
         if self.port == self.echo_port:

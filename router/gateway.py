@@ -4,7 +4,9 @@
 everything it can before starting (config, ports, Crossbar installed), runs
 Crossbar in a process group of its own, feeds its output to a
 :class:`~wampgate.router.nodelog.NodeLog` until the node has booted and every
-component has joined, and on stop leaves nothing running.
+component has joined, and on stop leaves nothing running. It holds the state
+directory's :class:`~wampgate.router.lock.StateLock` from prepare to stop, and
+copies Crossbar's output into a size-rotated ``node.log``.
 """
 
 from __future__ import annotations
@@ -21,11 +23,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+from wampgate.components import lifeline
 from wampgate.contract import env as names
 from wampgate.router import render, userstore
 from wampgate.router import secret as backend_secret
 from wampgate.router.config import GatewaySettings
 from wampgate.router.errors import GatewayError
+from wampgate.router.lock import StateLock
+from wampgate.router.logfile import RotatingLog
 from wampgate.router.nodelog import Line, NodeLog
 from wampgate.router.preflight import check_config, check_port_free, crossbar_executable
 
@@ -40,9 +45,19 @@ class Gateway:
         settings: GatewaySettings,
         *,
         echo: Callable[[str], None] | None = None,
+        lock: StateLock | None = None,
+        die_with_parent: bool = False,
+        check: bool = True,
     ) -> None:
         self.settings = settings
         self._echo = echo
+        #: Without a lock given, the gateway takes the state directory's for itself.
+        self._own_lock = lock is None
+        self._lock = lock or StateLock(settings.state_dir)
+        self._die_with_parent = die_with_parent
+        self._check = check  # a restart renders the config Crossbar already accepted
+        self._interrupted = False
+        self._exited = False
         self._process: subprocess.Popen[str] | None = None
         self._reader: threading.Thread | None = None
         self._log = NodeLog(())
@@ -81,7 +96,19 @@ class Gateway:
         return env
 
     def prepare(self) -> tuple[list[str], dict[str, str]]:
-        """Check and render everything; return the command and environment of the node."""
+        """Check and render everything; return the command and environment of the node.
+
+        Nothing in the state directory is touched unless its lock is ours.
+        """
+        self._lock.acquire()
+        try:
+            return self._prepare()
+        except BaseException:
+            if self._own_lock:
+                self._lock.release()
+            raise
+
+    def _prepare(self) -> tuple[list[str], dict[str, str]]:
         settings = self.settings
         # Written now if absent, so unknown names get the same decoy salt all along.
         store = userstore.ensure(settings.users_file)
@@ -97,7 +124,8 @@ class Gateway:
         env = self._environment()
         crossbar = crossbar_executable()
         render.write(config, settings.node_dir)
-        check_config(settings.node_dir, crossbar, env)
+        if self._check:
+            check_config(settings.node_dir, crossbar, env)
         settings.socket_path.unlink(missing_ok=True)
         cbdir = str(settings.node_dir)
         return [crossbar, "start", "--cbdir", cbdir, "--loglevel", "info"], env
@@ -113,6 +141,7 @@ class Gateway:
             errors="replace",
             env=env,
             start_new_session=True,  # our own process group: stop() reaches every guest
+            preexec_fn=lifeline.preexec() if self._die_with_parent else None,
         )
         if self._process.stdout is None:
             raise GatewayError("Crossbar started without an output pipe")
@@ -123,7 +152,7 @@ class Gateway:
         log.info("started Crossbar (pid %d), log in %s", self._process.pid, self.log_file)
 
     def _follow(self, stream: IO[str]) -> None:
-        with self.log_file.open("a") as logfile:
+        with RotatingLog(self.log_file) as logfile:
             for line in stream:
                 with self._changed:
                     seen = self._log.feed(line)
@@ -132,19 +161,38 @@ class Gateway:
                 if seen is Line.NOISE:
                     continue
                 logfile.write(line)
-                logfile.flush()
                 if self._echo is not None:
                     self._echo(line.rstrip("\n"))
         with self._changed:
             if self._log.failure is None:
                 self._log.failure = "Crossbar exited"
+            self._exited = True
             self._changed.notify_all()
+
+    def interrupt(self) -> None:
+        """Wake :meth:`wait_ready` (it raises) and :meth:`wait_down`; safe in a signal handler."""
+        with self._changed:  # re-entrant: the handler may run while this thread holds it
+            self._interrupted = True
+            self._changed.notify_all()
+
+    def wait_down(self) -> str | None:
+        """Block until Crossbar exits or loses a worker or guest (say why) or an interrupt."""
+        with self._changed:
+            self._changed.wait_for(lambda: self._interrupted or self._exited or self._log.down)
+            if self._interrupted:
+                return None
+            if self._log.down is not None:
+                return self._log.down
+        code = self._process.wait() if self._process is not None else None
+        return f"Crossbar exited (status {code})"
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         """Block until the node booted and every component joined; raise on failure."""
         deadline = time.monotonic() + timeout
         with self._changed:
             while not self._log.ready:
+                if self._interrupted:
+                    raise GatewayError("the start was interrupted")
                 if self._log.failure is not None:
                     failure = self._log.failure
                     raise GatewayError(
@@ -191,4 +239,6 @@ class Gateway:
         if self._reader is not None:
             self._reader.join(timeout=5)
         self.settings.socket_path.unlink(missing_ok=True)
+        if self._own_lock:
+            self._lock.release()
         return code

@@ -24,6 +24,10 @@ _NOISE_END = "_ARRAY_API not found"
 _PREFIX = re.compile(r"^\S+ \[(?P<kind>\w+)\s+(?P<pid>\d+)\] ?")
 # Our own log lines carry "<logger> <LEVEL> " before the message.
 _LOGGER = re.compile(r"^[\w.]+ (?:DEBUG|INFO|WARNING|ERROR|CRITICAL) ")
+# Crossbar's words when, once the gateway is up, a worker or a guest dies.
+_DOWN = re.compile(
+    r"Node worker (?P<worker>\S+) ended with error|Guest (?P<guest>\S+) exited with error"
+)
 # The line of a guest's stderr that names why it stopped.
 _REASON = re.compile(
     r"\w(?:Error|Exception)\b|No module named|can't open file|not found|Permission denied"
@@ -65,6 +69,8 @@ class NodeLog:
         self.strangers: set[str] = set()
         #: Why the start failed, in one line, once it has.
         self.failure: str | None = None
+        #: Why a gateway that was up lost its router worker or a guest, once it has.
+        self.down: str | None = None
         self._noise = False
         self._guest_lines: deque[tuple[str, str]] = deque(maxlen=tail)  # (pid, message)
         self._joined_pids: set[str] = set()
@@ -96,6 +102,9 @@ class NodeLog:
             self.joins[name] = self.joins.get(name, 0) + 1
             if pid is not None:
                 self._joined_pids.add(pid)
+        elif self.ready and self.down is None and (gone := _DOWN.search(line)):
+            what = f"router worker {gone['worker']}" if gone["worker"] else f"guest {gone['guest']}"
+            self.down = f"{what} died: {message(line)[:160]}"
         elif logformat.GUEST_FAILED_PATTERN.search(line) and not self.ready:
             self.failure = self._explain(message(line), pid)
         else:

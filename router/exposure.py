@@ -1,0 +1,163 @@
+"""What a gateway exposes, and to whom: the listen address check and the start-up report.
+
+:func:`parse_host` accepts one IP address and refuses every spelling of "all
+interfaces" (``0.0.0.0``, ``::``, ``::ffff:0.0.0.0``, ``0:0:0:0:0:0:0:0``,
+``::%eth0`` ...) unless the operator asked for it with ``--expose-all``.
+:func:`report` turns a rendered node configuration into the lines printed at
+start for any address that is not loopback: which addresses and ports answer,
+and which role may do what there. It reads the permissions from the config
+itself, so the report cannot drift from what the router enforces. Both are
+pure; :func:`local_addresses` is the one piece of I/O.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import ipaddress
+import socket
+import struct
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from wampgate.router.errors import ConfigError
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+_ACTIONS = ("call", "subscribe", "publish", "register")
+_SIOCGIFADDR = 0x8915
+
+
+def is_unspecified(address: IPAddress) -> bool:
+    """True for every address that makes a socket listen on all interfaces."""
+    if address.is_unspecified:
+        return True
+    mapped = getattr(address, "ipv4_mapped", None)
+    return mapped is not None and mapped.is_unspecified
+
+
+def parse_host(text: str, *, expose_all: bool = False) -> IPAddress:
+    """The address ``text`` names; all-interface spellings only with ``expose_all``."""
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        raise ConfigError(f"host {text!r} is not an IP address (e.g. 127.0.0.1)") from None
+    if is_unspecified(address) and not expose_all:
+        raise ConfigError(
+            f"host {text} would listen on every interface; pick the one address to serve on, "
+            "or pass --expose-all if that is really meant"
+        )
+    return address
+
+
+def is_loopback(address: IPAddress) -> bool:
+    mapped = getattr(address, "ipv4_mapped", None)
+    return bool(address.is_loopback or (mapped is not None and mapped.is_loopback))
+
+
+def _allowed(permission: dict[str, Any]) -> list[str]:
+    allow = permission.get("allow", {})
+    return [action for action in _ACTIONS if allow.get(action)]
+
+
+def describe_role(role: dict[str, Any]) -> str:
+    """One line: what a role may do, e.g. ``call, subscribe on demo.*; call wamp.session.count``."""
+    grouped: dict[tuple[str, ...], list[str]] = {}
+    for permission in role.get("permissions", []):
+        actions = tuple(_allowed(permission))
+        if not actions:
+            continue
+        uri = str(permission.get("uri", ""))
+        if permission.get("match") == "prefix":
+            uri = f"{uri}*" if uri else "every URI"
+        grouped.setdefault(actions, []).append(uri)
+    if not grouped:
+        return "nothing"
+    return "; ".join(f"{', '.join(a)} on {', '.join(uris)}" for a, uris in grouped.items())
+
+
+def _router(config: dict[str, Any]) -> dict[str, Any]:
+    router: dict[str, Any] = next(w for w in config["workers"] if w.get("type") == "router")
+    return router
+
+
+def _logins(ws: dict[str, Any]) -> list[tuple[str, str]]:
+    """(who, role) for every way to log in on a WebSocket path."""
+    logins: list[tuple[str, str]] = []
+    for method, spec in ws.get("auth", {}).items():
+        if method == "anonymous":
+            logins.append(("anyone (anonymous)", str(spec.get("role", "anonymous"))))
+            continue
+        principals = spec.get("principals") or spec.get("users") or {}
+        roles = sorted({str(p.get("role")) for p in principals.values()})
+        names = ", ".join(sorted(principals))
+        logins += [(f"{method} users {names}", role) for role in roles]
+    return logins
+
+
+def _scheme_url(address: str, port: int, path: str, scheme: str) -> str:
+    host = f"[{address}]" if ":" in address else address
+    return f"{scheme}://{host}:{port}/{path}"
+
+
+def report(
+    config: dict[str, Any], addresses: Sequence[str], echo_port: int, backend: Path
+) -> list[str]:
+    """Lines saying what listens where and who may do what, for ``addresses``."""
+    router = _router(config)
+    realm = router["realms"][0]
+    roles = {str(r["name"]): r for r in realm.get("roles", [])}
+    web = next(t for t in router["transports"] if t.get("type") == "web")
+    port = int(web["endpoint"]["port"])
+    paths = web.get("paths", {})
+    served = [("", "http", "pages")]
+    for name, path in paths.items():
+        kind = path.get("type")
+        if kind == "websocket":
+            served.append((name, "ws", f"WAMP, realm {realm['name']}"))
+        elif kind == "websocket-reverseproxy":
+            served.append((name, "ws", "echo"))
+        elif kind != "static":
+            served.append((name, "http", str(kind)))
+    lines = [
+        f"reachable from other machines on TCP ports {port} and {echo_port} of "
+        f"{', '.join(addresses)}:"
+    ]
+    for address in addresses:
+        urls = [f"{_scheme_url(address, port, n, scheme)} ({what})" for n, scheme, what in served]
+        lines.append("  " + ", ".join(urls))
+    echo_urls = ", ".join(_scheme_url(a, echo_port, "", "ws") for a in addresses)
+    lines.append(f"  {echo_urls} (echo server)")
+    lines.append("  pages and echo: anyone who can reach the ports")
+    for name, path in paths.items():
+        if path.get("type") == "websocket":
+            for who, role in _logins(path):
+                rights = describe_role(roles.get(role, {}))
+                lines.append(f"  /{name}: {who} as role {role} may {rights}")
+    lines.append(f"this machine only: the components' backend socket {backend}")
+    return lines
+
+
+def expand(address: IPAddress, local: Iterable[IPAddress]) -> list[str]:
+    """The concrete addresses a listener on ``address`` answers on."""
+    if not is_unspecified(address):
+        return [str(address)]
+    # A v6 any-address socket also takes IPv4 (Twisted leaves V6ONLY off).
+    wanted = (4, 6) if address.version == 6 and address.ipv4_mapped is None else (4,)
+    return [str(a) for a in local if a.version in wanted and not is_loopback(a)] or [str(address)]
+
+
+def local_addresses() -> list[IPAddress]:
+    """Every address of this machine's interfaces (IPv4 via ioctl, IPv6 from /proc)."""
+    found: list[IPAddress] = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        for _, name in socket.if_nameindex():
+            request = struct.pack("256s", name.encode()[:15])
+            with contextlib.suppress(OSError):
+                answer = fcntl.ioctl(probe.fileno(), _SIOCGIFADDR, request)
+                found.append(ipaddress.IPv4Address(answer[20:24]))
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/net/if_inet6").read_text().splitlines():
+            found.append(ipaddress.IPv6Address(int(line.split()[0], 16)))
+    return found
