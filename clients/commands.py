@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit, urlunsplit
 
-from wampgate.clients import admin, output
+from wampgate.clients import admin, output, soakcli
 from wampgate.clients.errors import ConnectError, UsageError
 from wampgate.clients.parser import payload
 from wampgate.clients.session import Session
@@ -242,4 +242,5 @@ ASYNC_COMMANDS: dict[str, Command] = {
     "status": status,
     "procedures": procedures,
     "echo": echo,
+    "soak": soakcli.command,
 }

@@ -7,7 +7,7 @@ import json
 import os
 from typing import Any, NoReturn
 
-from wampgate.clients import admin
+from wampgate.clients import admin, soakcli
 from wampgate.clients.errors import UsageError
 from wampgate.clients.settings import (
     DEFAULT_CALL_TIMEOUT,
@@ -239,5 +239,7 @@ def build_parser() -> Parser:
     parser.add_argument("-v", "--verbose", action="store_true", help="more logging")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_gateway_commands(sub)
-    _add_client_commands(sub, _client_options())
+    client = _client_options()
+    _add_client_commands(sub, client)
+    soakcli.add_parser(sub, client)
     return parser

@@ -19,6 +19,9 @@ CALC_ERROR_BROKEN: Final = "demo.calc.error.broken"
 
 CLOCK_TICK: Final = "demo.clock.tick"
 
+#: ``wampgate soak`` publishes ``{"seq": n}`` here (as a named user) and counts deliveries.
+SOAK_EVENTS: Final = "demo.soak.events"
+
 ECHO: Final = "demo.echo"
 
 CATALOG_LIST: Final = "wampgate.catalog.list"
