@@ -13,19 +13,17 @@ after ``max_seconds``. Loopback only: the router's memory is read from /proc.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ipaddress
-import os
 import statistics
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from wampgate.clients.bench import Latency
 from wampgate.clients.errors import WampgateError
+from wampgate.clients.localproc import listener_pid, rss_mib
 from wampgate.clients.session import ClientSettings, Session
 from wampgate.contract import uris
 
@@ -50,6 +48,8 @@ class SoakSettings:
 @dataclass
 class SoakReport:
     sessions_held: int = 0
+    #: Sessions that lost their connection and joined again during the run.
+    reconnects: int = 0
     published: int = 0
     delivered_min: int = 0
     delivered_median: float = 0
@@ -86,33 +86,6 @@ def problem(settings: SoakSettings) -> str | None:
     return None
 
 
-def listener_pid(port: int) -> int | None:
-    """The process listening on TCP ``port`` on this machine (the router worker)."""
-    inodes = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with contextlib.suppress(OSError):
-            for row in Path(table).read_text().splitlines()[1:]:
-                cols = row.split()
-                if cols[3] == "0A" and int(cols[1].rsplit(":", 1)[1], 16) == port:
-                    inodes.add(f"socket:[{cols[9]}]")
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        with contextlib.suppress(OSError):
-            for fd in os.listdir(f"/proc/{pid}/fd"):
-                if os.readlink(f"/proc/{pid}/fd/{fd}") in inodes:
-                    return int(pid)
-    return None
-
-
-def rss_mib(pid: int | None) -> float:
-    if pid is None:
-        return 0.0
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    return 0.0
-
-
 async def _open_all(settings: ClientSettings, count: int, window: int = 50) -> list[Session]:
     gate = asyncio.Semaphore(window)
 
@@ -129,11 +102,21 @@ async def _open_all(settings: ClientSettings, count: int, window: int = 50) -> l
     return sessions
 
 
-async def _count_events(session: Session, topic: str, seen: set[int], ready: asyncio.Event) -> None:
-    async with session.subscribe(topic, maxsize=MAX_PUBLISHES) as events:
-        ready.set()
+async def _count_events(
+    session: Session, topic: str, seen: set[int], subscribed: asyncio.Future[None]
+) -> None:
+    events = session.subscribe(topic, maxsize=MAX_PUBLISHES)
+    try:
+        await events.start()
+    except BaseException as exc:
+        subscribed.set_exception(exc)  # the run stops instead of waiting for it
+        raise
+    subscribed.set_result(None)
+    try:
         async for event in events:
             seen.add(int(event.value["seq"]))
+    finally:
+        await events.close()
 
 
 async def _publish(session: Session, settings: SoakSettings) -> int:
@@ -170,7 +153,8 @@ async def _run(settings: SoakSettings, progress: Callable[[str], None]) -> SoakR
     report.sessions_held = len(everyone)
     progress(f"{report.sessions_held} sessions joined in {time.monotonic() - began:.1f}s")
     seen: list[set[int]] = [set() for _ in subscribers]
-    readies = [asyncio.Event() for _ in subscribers]
+    loop = asyncio.get_running_loop()
+    readies: list[asyncio.Future[None]] = [loop.create_future() for _ in subscribers]
     listening = [
         asyncio.ensure_future(_count_events(s, settings.topic, got, ready))
         for s, got, ready in zip(subscribers, seen, readies, strict=True)
@@ -179,7 +163,7 @@ async def _run(settings: SoakSettings, progress: Callable[[str], None]) -> SoakR
     times: list[float] = []
     calling: list[Awaitable[int]] = []
     try:
-        await asyncio.gather(*(ready.wait() for ready in readies))
+        await asyncio.gather(*readies)
         calling = [asyncio.ensure_future(_call_until(c, done, times)) for c in callers]
         report.published = await _publish(publisher, settings)
         progress(f"published {report.published}; waiting for deliveries")
@@ -195,6 +179,7 @@ async def _run(settings: SoakSettings, progress: Callable[[str], None]) -> SoakR
             task.cancel()
         await asyncio.gather(*listening, return_exceptions=True)
         await asyncio.gather(*(s.close() for s in everyone), return_exceptions=True)
+        report.reconnects = sum(max(s.joins - 1, 0) for s in everyone)
     counts = [len(g) for g in seen] or [0]
     report.delivered_min, report.delivered_max = min(counts), max(counts)
     report.delivered_median = statistics.median(counts)
@@ -227,6 +212,7 @@ def format_report(report: SoakReport) -> str:
     return "\n".join(
         [
             f"sessions held:  {report.sessions_held}",
+            f"reconnects:     {report.reconnects}",
             f"published:      {report.published}",
             f"delivered per subscriber: min {report.delivered_min}, "
             f"median {report.delivered_median:g}, max {report.delivered_max}",

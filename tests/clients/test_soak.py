@@ -26,6 +26,7 @@ async def test_a_small_soak_loses_nothing(gateway: Gateway, tmp_path: Path) -> N
         del os.environ["WAMPGATE_TICKET"]
     assert code == 0, err
     assert re.search(r"^sessions held: +8$", out, re.M), out
+    assert re.search(r"^reconnects: +\d+$", out, re.M)
     assert re.search(r"^published: +20$", out, re.M)
     assert "delivered per subscriber: min 20, median 20, max 20" in out
     assert re.search(r"^lost: +0$", out, re.M)
