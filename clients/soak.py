@@ -82,7 +82,7 @@ def problem(settings: SoakSettings) -> str | None:
     if settings.rate <= 0:
         return f"rate must be positive, not {settings.rate:g}"
     if settings.publisher.authid is None:
-        return "soak publishes as a named user: give --user (and WAMPGATE_TICKET)"
+        return "soak publishes as a named user: give --user (and WAMPGATE_PASSWORD or --key-file)"
     return None
 
 

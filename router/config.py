@@ -17,8 +17,8 @@ from typing import Any
 from wampgate.contract import defaults
 from wampgate.contract import env as names
 from wampgate.router.errors import ConfigError as ConfigError  # also importable from here
-from wampgate.router.security import SecuritySettings
 from wampgate.router.exposure import parse_host
+from wampgate.router.security import SecuritySettings
 
 TEMPLATE = Path(".crossbar") / "config.json"
 

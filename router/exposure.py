@@ -82,17 +82,21 @@ def _router(config: dict[str, Any]) -> dict[str, Any]:
     return router
 
 
-def _logins(ws: dict[str, Any]) -> list[tuple[str, str]]:
+def _logins(ws: dict[str, Any], roles: Iterable[str]) -> list[tuple[str, str]]:
     """(who, role) for every way to log in on a WebSocket path."""
     logins: list[tuple[str, str]] = []
     for method, spec in ws.get("auth", {}).items():
         if method == "anonymous":
             logins.append(("anyone (anonymous)", str(spec.get("role", "anonymous"))))
-            continue
-        principals = spec.get("principals") or spec.get("users") or {}
-        roles = sorted({str(p.get("role")) for p in principals.values()})
-        names = ", ".join(sorted(principals))
-        logins += [(f"{method} users {names}", role) for role in roles]
+        elif spec.get("type") == "function":  # the users store decides the role at sign-in
+            store = spec.get("config", {}).get("users", "the users store")
+            named = [r for r in roles if r not in ("anonymous", "backend")]
+            logins += [(f"users of {store} signing in with {method}", r) for r in named]
+        else:
+            principals = spec.get("principals") or spec.get("users") or {}
+            names = ", ".join(sorted(principals))
+            for role in sorted({str(p.get("role")) for p in principals.values()}):
+                logins.append((f"{method} users {names}", role))
     return logins
 
 
@@ -132,7 +136,7 @@ def report(
     lines.append("  pages and echo: anyone who can reach the ports")
     for name, path in paths.items():
         if path.get("type") == "websocket":
-            for who, role in _logins(path):
+            for who, role in _logins(path, roles):
                 rights = describe_role(roles.get(role, {}))
                 lines.append(f"  /{name}: {who} as role {role} may {rights}")
     lines.append(f"this machine only: the components' backend socket {backend}")

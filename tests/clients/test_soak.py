@@ -10,11 +10,11 @@ from pathlib import Path
 from wampgate.router.launcher import Gateway
 
 from tests.clients.test_cli import run
-from tests.conftest import TEST_TICKET, TEST_USER
+from tests.conftest import TEST_PASSWORD, TEST_USER
 
 
 async def test_a_small_soak_loses_nothing(gateway: Gateway, tmp_path: Path) -> None:
-    os.environ["WAMPGATE_TICKET"] = TEST_TICKET
+    os.environ["WAMPGATE_PASSWORD"] = TEST_PASSWORD
     try:
         code, out, err = await run(
             gateway,
@@ -23,7 +23,7 @@ async def test_a_small_soak_loses_nothing(gateway: Gateway, tmp_path: Path) -> N
             timeout=120,
         )
     finally:
-        del os.environ["WAMPGATE_TICKET"]
+        del os.environ["WAMPGATE_PASSWORD"]
     assert code == 0, err
     assert re.search(r"^sessions held: +8$", out, re.M), out
     assert re.search(r"^reconnects: +\d+$", out, re.M)

@@ -57,7 +57,7 @@ def test_loopback_in_any_spelling_is_not_reported() -> None:
 
 def test_the_report_names_addresses_ports_and_rights(tmp_path: Path) -> None:
     settings = GatewaySettings(root=ROOT, state_dir=tmp_path, host="192.0.2.7", port=8443)
-    config = render.render(render.load_template(ROOT), settings, {"alice": "ticket"})
+    config = render.render(render.load_template(ROOT), settings)
     lines = exposure.report(config, ["192.0.2.7", "fd00::7"], 9443, settings.socket_path)
     text = "\n".join(lines)
     assert "TCP ports 8443 and 9443 of 192.0.2.7, fd00::7" in lines[0]
@@ -66,9 +66,10 @@ def test_the_report_names_addresses_ports_and_rights(tmp_path: Path) -> None:
     anonymous = next(line for line in lines if "as role anonymous" in line)
     assert "call, subscribe on demo.*" in anonymous
     assert "publish" not in anonymous and "register" not in anonymous
-    assert "ticket" in text and "as role user" in text
-    assert "ticket users alice" in text or "alice" not in text  # names, never tickets
-    assert "'ticket'" not in text
+    user = next(line for line in lines if "as role user" in line)
+    assert f"users of {settings.users_file} signing in with wampcra" in text
+    assert "publish on demo.*" in user and "register" not in user
+    assert "as role backend" not in text  # only on the backend socket
     assert str(settings.socket_path) in lines[-1]
 
 
