@@ -59,6 +59,7 @@ class SoakReport:
     call_errors: int = 0
     call_p50_ms: float = 0.0
     call_p99_ms: float = 0.0
+    first_call_error: str | None = None
     router_rss_mib: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -129,16 +130,18 @@ async def _publish(session: Session, settings: SoakSettings) -> int:
     return settings.publishes
 
 
-async def _call_until(session: Session, done: asyncio.Event, times: list[float]) -> int:
-    errors = 0
+async def _call_until(
+    session: Session, done: asyncio.Event, times: list[float], errors: list[str]
+) -> None:
     while not done.is_set():
         began = time.perf_counter()
         try:
             await session.call(uris.CALC_ADD, len(times), 1)
             times.append(time.perf_counter() - began)
-        except WampgateError:
-            errors += 1
-    return errors
+        except WampgateError as exc:
+            errors.append(str(exc))
+            # An error may come back without a round trip: yield, or the loop starves.
+            await asyncio.sleep(0.1)
 
 
 async def _run(settings: SoakSettings, progress: Callable[[str], None]) -> SoakReport:
@@ -161,17 +164,24 @@ async def _run(settings: SoakSettings, progress: Callable[[str], None]) -> SoakR
     ]
     done = asyncio.Event()
     times: list[float] = []
-    calling: list[Awaitable[int]] = []
+    errors: list[str] = []
+    calling: list[Awaitable[None]] = []
     try:
-        await asyncio.gather(*readies)
-        calling = [asyncio.ensure_future(_call_until(c, done, times)) for c in callers]
+        pending = (await asyncio.wait(readies, timeout=settings.client.connect_timeout * 6))[1]
+        if pending:
+            raise WampgateError(f"{len(pending)} of {len(readies)} subscriptions not confirmed")
+        await asyncio.gather(*readies)  # raises the first subscription that failed
+        progress(f"{len(readies)} subscribed")
+        calling = [asyncio.ensure_future(_call_until(c, done, times, errors)) for c in callers]
         report.published = await _publish(publisher, settings)
         progress(f"published {report.published}; waiting for deliveries")
         deadline = time.monotonic() + settings.drain
         while time.monotonic() < deadline and any(len(g) < report.published for g in seen):
             await asyncio.sleep(0.1)  # polling delivery counts, bounded by the drain time
         done.set()
-        report.call_errors = sum(await asyncio.gather(*calling))
+        await asyncio.gather(*calling)
+        report.call_errors = len(errors)
+        report.first_call_error = errors[0] if errors else None
         report.router_rss_mib["peak"] = rss_mib(router)
     finally:
         done.set()
@@ -219,6 +229,7 @@ def format_report(report: SoakReport) -> str:
             f"lost:           {report.lost}",
             f"calls:          {report.calls}, errors {report.call_errors}, "
             f"p50 {report.call_p50_ms:.1f} ms, p99 {report.call_p99_ms:.1f} ms",
+            *([f"first call error: {report.first_call_error}"] if report.first_call_error else []),
             f"router RSS:     {rss.get('before', 0):.1f} MiB before, {rss.get('peak', 0):.1f} "
             f"at peak, {rss.get('after', 0):.1f} after ({growth:+.1f} MiB)",
             f"took:           {report.seconds:.1f}s",
