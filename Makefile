@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NPM_STAMP := web/node_modules/.installed
 
-.PHONY: setup up test check lint types jstest pytest chromium format clean conformance
+.PHONY: setup up test check lint types jstest pytest chromium rabbitmq format clean conformance
 
 setup: $(STAMP) $(NPM_STAMP)
 
@@ -30,7 +30,7 @@ $(NPM_STAMP): web/package.json web/package-lock.json
 up: setup
 	$(BIN)/wampgate up
 
-test: setup chromium check jstest pytest
+test: setup chromium rabbitmq check jstest pytest
 
 # Browser tests drive Debian's Chromium; install it when it is missing.
 chromium:
@@ -39,6 +39,15 @@ chromium:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	fi
+
+# The bridge tests run a private RabbitMQ (never the system service); install it when missing.
+rabbitmq:
+	@if [ ! -x /usr/lib/rabbitmq/bin/rabbitmq-server ]; then \
+		echo "installing Debian's rabbitmq-server for the bridge tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq rabbitmq-server >/dev/null; \
 	fi
 
 check: lint types

@@ -23,3 +23,26 @@ CLOCK_INTERVAL: Final = "WAMPGATE_CLOCK_INTERVAL"
 #: The HTTP bridge is on only when both are set; the secret never goes into a file.
 HTTP_KEY: Final = "WAMPGATE_HTTP_KEY"
 HTTP_SECRET: Final = "WAMPGATE_HTTP_SECRET"
+
+#: Bridges: every bridge has a name (its state procedure and queue names use it).
+BRIDGE_NAME: Final = "WAMPGATE_BRIDGE_NAME"
+AMQP_URL: Final = "WAMPGATE_AMQP_URL"
+#: RabbitMQ -> WAMP mappings: ``exchange[:kind[:binding key]][=topic]``, comma-separated.
+AMQP_IN: Final = "WAMPGATE_AMQP_IN"
+#: WAMP -> RabbitMQ mappings: ``topic prefix=exchange[:kind]``, comma-separated.
+AMQP_OUT: Final = "WAMPGATE_AMQP_OUT"
+#: The Celery app (``module:attribute``) whose tasks become procedures.
+CELERY_APP: Final = "WAMPGATE_CELERY_APP"
+CELERY_PREFIX: Final = "WAMPGATE_CELERY_PREFIX"
+CELERY_BROKER: Final = "WAMPGATE_CELERY_BROKER"
+CELERY_BACKEND: Final = "WAMPGATE_CELERY_BACKEND"
+#: Seconds between two readings of the demo app's periodic task.
+CELERY_READING_INTERVAL: Final = "WAMPGATE_CELERY_READING_INTERVAL"
+#: ZeroMQ -> WAMP: ``endpoint[|prefix][=topic prefix]``, comma-separated.
+ZMQ_SUB: Final = "WAMPGATE_ZMQ_SUB"
+#: WAMP -> ZeroMQ: ``topic prefix=bind endpoint``, comma-separated.
+ZMQ_PUB: Final = "WAMPGATE_ZMQ_PUB"
+KAFKA_SERVERS: Final = "WAMPGATE_KAFKA_SERVERS"
+#: Kafka -> WAMP: ``kafka topic[=wamp topic]``, comma-separated.
+KAFKA_IN: Final = "WAMPGATE_KAFKA_IN"
+KAFKA_GROUP: Final = "WAMPGATE_KAFKA_GROUP"

@@ -50,3 +50,22 @@ META_SUBSCRIPTION_COUNT_SUBSCRIBERS: Final = "wamp.subscription.count_subscriber
 def meta_ids(listing: dict[str, list[int]]) -> list[int]:
     """All ids of a ``wamp.registration.list`` / ``wamp.subscription.list`` answer."""
     return [i for kind in ("exact", "prefix", "wildcard") for i in listing.get(kind, [])]
+
+
+# Bridges to other brokers.
+#: Each bridge registers ``<prefix><bridge name>``: its mappings, counters and broker state.
+BRIDGE_STATE_PREFIX: Final = "wampgate.bridge.state."
+#: Default WAMP topic of a RabbitMQ message: ``amqp.<exchange>.<routing key>``.
+AMQP_TOPIC_PREFIX: Final = "amqp."
+#: Celery tasks are procedures ``celery.<task name>``; canvas procedures beside them.
+CELERY_PREFIX: Final = "celery."
+CELERY_GROUP: Final = "celery.group"
+CELERY_CHAIN: Final = "celery.chain"
+CELERY_CHORD: Final = "celery.chord"
+#: A task that raised ``ValueError`` fails the call with ``celery.error.ValueError``.
+CELERY_ERROR_PREFIX: Final = "celery.error."
+CELERY_ERROR_REVOKED: Final = "celery.error.revoked"
+CELERY_ERROR_UNKNOWN_TASK: Final = "celery.error.unknown_task"
+#: Default WAMP topic prefixes of ZeroMQ and Kafka messages.
+ZMQ_TOPIC_PREFIX: Final = "zmq."
+KAFKA_TOPIC_PREFIX: Final = "kafka."

@@ -1,0 +1,77 @@
+"""Fixtures of the bridge tests: one private RabbitMQ per session, bridges as processes.
+
+RabbitMQ starts only when a test here asks for it. Bridges join the session
+gateway's backend transport like its own components do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from wampgate.contract import env
+from wampgate.router import secret as backend_secret
+from wampgate.router.launcher import Gateway
+
+from tests.bridges.servers import Process, RabbitMQ, component_command
+from tests.conftest import ARTIFACTS, ROOT
+
+StartBridge = Callable[..., Process]
+
+
+@pytest.fixture(scope="session")
+def rabbitmq(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RabbitMQ]:
+    server = RabbitMQ(tmp_path_factory.mktemp("rabbitmq"))
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def backend_env(gateway: Gateway) -> dict[str, str]:
+    """The environment a component needs to join the session gateway as ``backend``."""
+    import os
+
+    settings = gateway.settings
+    return {
+        **os.environ,
+        env.BACKEND: f"unix:{settings.socket_path}",
+        env.REALM: settings.realm,
+        env.BACKEND_SECRET: backend_secret.load_or_create(settings.secret_file),
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def start_component(
+    backend_env: dict[str, str], log_dir: Path, module: str, extra: dict[str, str], ready: str
+) -> Process:
+    name = extra.get(env.BRIDGE_NAME, module)
+    process = Process(
+        name,
+        component_command(module),
+        {**backend_env, **extra},
+        log_dir / f"{name}.log",
+        cwd=ROOT,
+    )
+    process.start()
+    process.wait_for(ready, timeout=60)
+    return process
+
+
+@pytest.fixture
+def start_bridge(backend_env: dict[str, str], tmp_path: Path) -> Iterator[StartBridge]:
+    """Start a bridge module with extra environment; wait for ``ready`` in its log."""
+    started: list[Process] = []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def start(module: str, extra: dict[str, str], ready: str = r"joined \S+ as backend") -> Process:
+        process = start_component(backend_env, tmp_path, module, extra, ready)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.stop()
