@@ -28,8 +28,9 @@ from autobahn.wamp.exception import ApplicationError, SessionNotReady, Transport
 from autobahn.wamp.types import PublishOptions, SubscribeOptions
 from wampgate.components import runtime
 from wampgate.components.amqp_mapping import Inbound, Outbound, routes_for, to_event, to_message
-from wampgate.components.bridge import BridgeError, BridgeState, backoff, bridge_name, split_specs
+from wampgate.components.bridge import BridgeState, backoff, bridge_name, split_specs
 from wampgate.components.bridge import state_api as make_state_api
+from wampgate.components.errors import SettingsError
 from wampgate.contract import env
 
 log = logging.getLogger("wampgate.components.amqp")
@@ -51,7 +52,7 @@ class AmqpSettings:
         inbound = tuple(Inbound.parse(s) for s in split_specs(environ.get(env.AMQP_IN, "")))
         outbound = tuple(Outbound.parse(s) for s in split_specs(environ.get(env.AMQP_OUT, "")))
         if not inbound and not outbound:
-            raise BridgeError(f"no mappings: set {env.AMQP_IN} and/or {env.AMQP_OUT}")
+            raise SettingsError(f"no mappings: set {env.AMQP_IN} and/or {env.AMQP_OUT}")
         url = environ.get(env.AMQP_URL, DEFAULT_URL)
         return cls(bridge_name("amqp", environ), url, inbound, outbound)
 
@@ -197,7 +198,7 @@ class AmqpBridge:
 def main() -> None:
     try:
         settings = AmqpSettings.from_env()
-    except BridgeError as exc:
+    except SettingsError as exc:
         raise SystemExit(f"amqp_bridge: {exc}") from None
     bridge = AmqpBridge(settings)
     runtime.main(make_state_api("amqp_bridge", bridge.state), bridge.attach)

@@ -29,7 +29,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from wampgate.components.bridge import BridgeError, Payload, decode_body, encode_event, join_topic
+from wampgate.components.bridge import Payload, decode_body, encode_event, join_topic
+from wampgate.components.errors import SettingsError
 from wampgate.contract import uris
 
 ExchangeKind = Literal["fanout", "direct", "topic"]
@@ -46,13 +47,13 @@ _TOPIC = re.compile(r"[^\s#]+")
 
 def _kind(text: str, spec: str) -> ExchangeKind:
     if text not in KINDS:
-        raise BridgeError(f"{spec!r}: exchange kind {text!r} is not one of {', '.join(KINDS)}")
+        raise SettingsError(f"{spec!r}: exchange kind {text!r} is not one of {', '.join(KINDS)}")
     return text
 
 
 def _exchange(name: str, spec: str) -> str:
     if not _NAME.fullmatch(name):
-        raise BridgeError(f"{spec!r}: {name!r} is not an exchange name")
+        raise SettingsError(f"{spec!r}: {name!r} is not an exchange name")
     return name
 
 
@@ -72,7 +73,7 @@ class Inbound:
         kind_text, _, binding = rest.partition(":")
         kind = _kind(kind_text or "fanout", spec)
         if topic and not _TOPIC.fullmatch(topic.strip()):
-            raise BridgeError(f"{spec!r}: {topic.strip()!r} is not a WAMP topic")
+            raise SettingsError(f"{spec!r}: {topic.strip()!r} is not a WAMP topic")
         if kind == "topic" and not binding:
             binding = "#"
         return cls(_exchange(name, spec), kind, binding, topic.strip() or None)
@@ -105,7 +106,7 @@ class Outbound:
     def parse(cls, spec: str) -> Outbound:
         prefix, sep, target = spec.partition("=")
         if not sep or not prefix.strip() or not _TOPIC.fullmatch(prefix.strip()):
-            raise BridgeError(f"{spec!r}: expected 'topic prefix=exchange[:kind]'")
+            raise SettingsError(f"{spec!r}: expected 'topic prefix=exchange[:kind]'")
         name, _, kind_text = target.strip().partition(":")
         return cls(prefix.strip(), _exchange(name, spec), _kind(kind_text or "fanout", spec))
 

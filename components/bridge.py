@@ -30,13 +30,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from wampgate.components.errors import SettingsError
 from wampgate.components.framework import Api
 from wampgate.contract import env, uris
-
-
-class BridgeError(Exception):
-    """A bridge's settings are missing or malformed; the message says which and how."""
-
 
 BrokerState = Literal["connecting", "connected", "reconnecting", "stopped"]
 
@@ -117,7 +113,7 @@ def decode_base64(text: str) -> bytes:
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise BridgeError("not valid base64") from None
+        raise SettingsError("not valid base64") from None
 
 
 def split_specs(text: str) -> list[str]:
@@ -140,7 +136,7 @@ def backoff(initial: float = 0.5, maximum: float = 30.0, factor: float = 2.0) ->
 def bridge_name(default: str, environ: Mapping[str, str] = os.environ) -> str:
     name = environ.get(env.BRIDGE_NAME, default)
     if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
-        raise BridgeError(f"{env.BRIDGE_NAME}={name!r}: use letters, digits, '-' and '_' only")
+        raise SettingsError(f"{env.BRIDGE_NAME}={name!r}: use letters, digits, '-' and '_' only")
     return name
 
 

@@ -48,11 +48,21 @@ META_READ = (
 )
 _META = tuple(rule(uri, "exact", "call") for uri in META_READ)
 
+#: What the bridges serve: Celery tasks to call, other brokers' messages to follow.
+#: Only the bridges (role backend) publish there, so nothing loops back in.
+_BRIDGES = (
+    rule(uris.CELERY_PREFIX, "prefix", "call"),
+    rule(uris.AMQP_TOPIC_PREFIX, "prefix", "subscribe"),
+    rule(uris.ZMQ_TOPIC_PREFIX, "prefix", "subscribe"),
+    rule(uris.KAFKA_TOPIC_PREFIX, "prefix", "subscribe"),
+)
+
 ROLES: Mapping[str, tuple[Rule, ...]] = {
     # Browsers and the CLI without credentials: call and follow, never serve or publish.
     defaults.ANONYMOUS_ROLE: (
         rule(uris.DEMO_PREFIX, "prefix", "call", "subscribe"),
         rule(uris.WAMPGATE_PREFIX, "prefix", "call", "subscribe"),
+        *_BRIDGES,
         *_META,
     ),
     # Named users may also publish on demo., except where the clock publishes.
@@ -60,6 +70,7 @@ ROLES: Mapping[str, tuple[Rule, ...]] = {
         rule(uris.DEMO_PREFIX, "prefix", "call", "publish", "subscribe"),
         rule(uris.CLOCK_PREFIX, "prefix", "call", "subscribe"),
         rule(uris.WAMPGATE_PREFIX, "prefix", "call", "subscribe"),
+        *_BRIDGES,
         *_META,
     ),
     # Components: everything.

@@ -9,7 +9,7 @@ from typing import Any
 
 import aio_pika
 import pytest
-from wampgate.clients import Session, connect
+from wampgate.clients import NotAuthorized, Session, connect
 from wampgate.components.amqp_mapping import META, ORIGIN_HEADER
 from wampgate.contract import env, uris
 
@@ -187,3 +187,16 @@ async def test_reconnects_after_the_broker_connection_drops(
         assert state["reconnects"] >= 1 and state["broker"] == "connected"
     finally:
         await proxy.close()
+
+
+async def test_default_topic_is_followed_by_anyone_but_published_only_by_bridges(
+    rabbitmq: RabbitMQ, start_bridge: StartBridge, session: Session, user: Session, amqp: Any
+) -> None:
+    start_bridge("amqp_bridge", amqp_env(rabbitmq, "dflt", "lab:direct:door"), CONNECTED)
+    async with session.subscribe("amqp.lab.", match="prefix") as events:
+        await publish(amqp, "lab", {"open": True}, key="door", kind="direct")
+        event = await events.next(timeout=20)
+    assert event.topic == "amqp.lab.door"
+    assert event.kwargs["open"] is True
+    with pytest.raises(NotAuthorized):
+        await user.publish("amqp.lab.door", {"open": False})

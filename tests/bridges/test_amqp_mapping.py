@@ -20,7 +20,7 @@ def test_inbound_specs() -> None:
         "cmd", "direct", "arm", "demo.arm"
     )
     for bad in ("x:headers", "bad name", "x=has space"):
-        with pytest.raises(bridge.BridgeError):
+        with pytest.raises(bridge.SettingsError):
             m.Inbound.parse(bad)
 
 
@@ -28,7 +28,7 @@ def test_outbound_specs() -> None:
     assert m.Outbound.parse("demo.cmd.=commands:topic") == m.Outbound(
         "demo.cmd.", "commands", "topic"
     )
-    with pytest.raises(bridge.BridgeError, match="expected"):
+    with pytest.raises(bridge.SettingsError, match="expected"):
         m.Outbound.parse("commands")
     assert m.Outbound("demo.cmd.", "c").routing_key("demo.cmd.arm.move") == "arm.move"
 
@@ -119,9 +119,9 @@ def test_settings_from_env() -> None:
     settings = AmqpSettings.from_env({env.AMQP_IN: "a, b:topic=demo.b", env.AMQP_OUT: "demo.o.=o"})
     assert [r.exchange for r in settings.inbound] == ["a", "b"]
     assert settings.name == "amqp"
-    with pytest.raises(bridge.BridgeError, match="no mappings"):
+    with pytest.raises(bridge.SettingsError, match="no mappings"):
         AmqpSettings.from_env({})
-    with pytest.raises(bridge.BridgeError, match="letters"):
+    with pytest.raises(bridge.SettingsError, match="letters"):
         AmqpSettings.from_env({env.AMQP_IN: "a", env.BRIDGE_NAME: "x y"})
 
 

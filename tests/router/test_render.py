@@ -58,7 +58,17 @@ def test_rendered_roles_are_the_permission_table(tmp_path: Path) -> None:
 def test_anonymous_has_least_privilege() -> None:
     anonymous = permissions.ROLES[defaults.ANONYMOUS_ROLE]
     assert all(not {"register", "publish"} & r.actions for r in anonymous)
-    assert {r.uri for r in anonymous if r.match == "prefix"} == {"demo.", "wampgate."}
+    assert {r.uri for r in anonymous if r.match == "prefix"} == {
+        "demo.",
+        "wampgate.",
+        # what the bridges serve: Celery tasks to call, brokers' messages to follow
+        "celery.",
+        "amqp.",
+        "zmq.",
+        "kafka.",
+    }
+    bridged = [r for r in anonymous if r.uri in {"amqp.", "zmq.", "kafka."}]
+    assert all(r.actions == {"subscribe"} for r in bridged)
     # Meta API: read-only calls only, never the ones that kick sessions.
     meta = {r.uri for r in anonymous if r.uri.startswith("wamp.")}
     assert not any("kill" in u or "remove" in u for u in meta)
