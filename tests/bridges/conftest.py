@@ -6,6 +6,8 @@ gateway's backend transport like its own components do.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -33,8 +35,6 @@ def rabbitmq(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RabbitMQ]:
 @pytest.fixture(scope="session")
 def backend_env(gateway: Gateway) -> dict[str, str]:
     """The environment a component needs to join the session gateway as ``backend``."""
-    import os
-
     settings = gateway.settings
     return {
         **os.environ,
@@ -75,3 +75,74 @@ def start_bridge(backend_env: dict[str, str], tmp_path: Path) -> Iterator[StartB
     yield start
     for process in started:
         process.stop()
+
+
+@pytest.fixture(scope="session")
+def celery_env(rabbitmq: RabbitMQ, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Where the demo Celery app's broker and results are (a SQLite result backend)."""
+    results = tmp_path_factory.mktemp("celery") / "results.sqlite"
+    return {
+        env.CELERY_BROKER: rabbitmq.url,
+        env.CELERY_BACKEND: f"db+sqlite:///{results}",
+        env.CELERY_READING_INTERVAL: "1",
+    }
+
+
+@pytest.fixture(scope="session")
+def celery_worker(
+    celery_env: dict[str, str],
+    backend_env: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Process]:
+    """A Celery worker of the demo app (prefork, so revoking can end a running task) with beat."""
+    base = tmp_path_factory.mktemp("celery-worker")
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "wampgate.components.celery_demo",
+        "worker",
+        "-B",
+        "-s",
+        str(base / "beat-schedule"),
+        "--pool",
+        "prefork",
+        "-c",
+        "2",
+        "--loglevel",
+        "INFO",
+        "-n",
+        f"wgtest{os.getpid()}@localhost",
+        "--without-mingle",
+        "--without-gossip",
+    ]
+    worker = Process(
+        "celery-worker", command, {**backend_env, **celery_env}, base / "worker.log", ROOT
+    )
+    try:
+        worker.start()
+        worker.wait_for(r"\bready\.", timeout=90)
+        yield worker
+    finally:
+        worker.stop()
+
+
+@pytest.fixture(scope="session")
+def celery_bridge(
+    celery_worker: Process,
+    celery_env: dict[str, str],
+    backend_env: dict[str, str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Process]:
+    bridge = start_component(
+        backend_env,
+        tmp_path_factory.mktemp("celery-bridge"),
+        "celery_bridge",
+        celery_env,
+        r"serving \d+ Celery task",
+    )
+    try:
+        yield bridge
+    finally:
+        bridge.stop()
