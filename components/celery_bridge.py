@@ -14,7 +14,9 @@ The mapping rules (names, schemas, progress, errors) are in
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
+import functools
 import importlib
 import logging
 import os
@@ -34,7 +36,10 @@ from wampgate.components.bridge import state_api as make_state_api
 from wampgate.components.celery_mapping import (
     TaskCall,
     TaskProcedure,
+    chain,
+    chord,
     failure,
+    group,
     progress,
     public_tasks,
     task_call,
@@ -80,21 +85,6 @@ def load_app(spec: str) -> Any:
     return app
 
 
-def chain(calls: list[Any]) -> Any:
-    """Run task calls one after another, each getting the previous result first."""
-    return None  # described only: the bridge serves it (see CeleryBridge._chain)
-
-
-def group(calls: list[Any]) -> list[Any]:
-    """Run task calls in parallel; the result is the list of their results."""
-    return []
-
-
-def chord(header: list[Any], body: Any) -> Any:
-    """Run the header's task calls in parallel, then the body task on their results."""
-    return None
-
-
 @contextlib.contextmanager
 def _wamp_errors(uri: str) -> Iterator[None]:
     try:
@@ -122,6 +112,18 @@ class CeleryBridge:
         mappings = [f"wamp {t.uri} -> celery task {n}" for n, t in self.tasks.items()]
         self.state = BridgeState(settings.name, "celery", mappings + list(self.canvas))
         self.state.connected()
+        # Celery's client side (kombu's producer pool, the result backend's sessions)
+        # is not made for many threads: one thread does all of it, in call order.
+        self._io = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="celery-io")
+        # A task message the broker did not confirm is an error, never a silent loss.
+        app.conf.broker_transport_options = {
+            "confirm_publish": True,
+            **(app.conf.broker_transport_options or {}),
+        }
+
+    async def _in_io(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._io, functools.partial(func, *args, **kwargs))
 
     def describe(self) -> list[dict[str, Any]]:
         """Catalog entries of the tasks and the canvas procedures."""
@@ -185,7 +187,7 @@ class CeleryBridge:
 
     async def _run(self, signature: Any, details: Any) -> Any:
         try:
-            result = await asyncio.to_thread(signature.apply_async)
+            result = await self._in_io(signature.apply_async)
         except OperationalError as exc:
             self.state.lost(str(exc))
             raise ProcedureError(uris.CELERY_ERROR_PREFIX + "unavailable", str(exc)) from None
@@ -195,7 +197,7 @@ class CeleryBridge:
             outcome = await self._follow(result, getattr(details, "progress", None))
         except asyncio.CancelledError:
             log.info("%s: call cancelled; revoking task %s", self.settings.name, result.id)
-            await asyncio.to_thread(result.revoke, terminate=True)
+            await self._in_io(result.revoke, terminate=True)
             raise
         self.state.count("to_wamp")
         return outcome
@@ -204,17 +206,17 @@ class CeleryBridge:
         last: tuple[str, Any] | None = None
         while True:
             if isinstance(result, GroupResult):
-                if await asyncio.to_thread(result.ready):
+                if await self._in_io(result.ready):
                     break
             else:
-                state, info = await asyncio.to_thread(lambda: (result.state, result.info))
+                state, info = await self._in_io(lambda: (result.state, result.info))
                 if state in _READY:
                     break
                 if report is not None and (state, info) != last:
                     report(progress(result.id, state, info))
                     last = (state, info)
             await asyncio.sleep(self.settings.poll)
-        return await asyncio.to_thread(self._outcome, result)
+        return await self._in_io(self._outcome, result)
 
     @staticmethod
     def _outcome(result: Any) -> Any:

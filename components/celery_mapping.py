@@ -178,3 +178,21 @@ def task_calls(items: Any, known: Sequence[str]) -> list[TaskCall]:
     if not isinstance(items, list) or not items:
         raise _bad(f"expected a non-empty list of task calls, got {items!r}")
     return [task_call(item, known) for item in items]
+
+
+# What the canvas procedures take and give, for the catalog (the bridge serves them).
+
+
+def chain(calls: list[Any]) -> Any:
+    """Run task calls one after another, each getting the previous result first."""
+    return None
+
+
+def group(calls: list[Any]) -> list[Any]:
+    """Run task calls in parallel; the result is the list of their results."""
+    return []
+
+
+def chord(header: list[Any], body: Any) -> Any:
+    """Run the header's task calls in parallel, then the body task on their results."""
+    return None

@@ -128,7 +128,8 @@ def celery_worker(
         worker.stop()
 
 
-@pytest.fixture(scope="session")
+# Module-scoped: its procedures leave the catalog before other tests look at it.
+@pytest.fixture(scope="module")
 def celery_bridge(
     celery_worker: Process,
     celery_env: dict[str, str],

@@ -15,7 +15,7 @@ from wampgate.contract import env, uris
 
 from tests.bridges.conftest import StartBridge
 from tests.bridges.servers import RabbitMQ
-from tests.conftest import TEST_TICKET, TEST_USER
+from tests.conftest import TEST_PASSWORD, TEST_USER
 from tests.helpers import CuttableProxy
 
 CONNECTED = r"connected to RabbitMQ"
@@ -31,7 +31,7 @@ async def amqp(rabbitmq: RabbitMQ) -> AsyncIterator[aio_pika.abc.AbstractChannel
 @pytest.fixture
 async def user(url: str) -> AsyncIterator[Session]:
     """A named user: may publish on ``demo.``."""
-    async with connect(url, authid=TEST_USER, ticket=TEST_TICKET) as s:
+    async with connect(url, authid=TEST_USER, password=TEST_PASSWORD) as s:
         yield s
 
 

@@ -95,9 +95,9 @@ def _revoked_state(task_id: str, celery_env: dict[str, str]) -> str:
     """Follow the task in the result backend until it is no longer running."""
     import time
 
-    os.environ.update(celery_env)
-    from wampgate.components.celery_demo import app
+    from celery import Celery
 
+    app = Celery(broker=celery_env[env.CELERY_BROKER], backend=celery_env[env.CELERY_BACKEND])
     result = app.AsyncResult(task_id)
     deadline = time.monotonic() + 60
     while result.state in {"PENDING", "STARTED", "PROGRESS"} and time.monotonic() < deadline:

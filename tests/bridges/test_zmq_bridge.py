@@ -16,7 +16,7 @@ from wampgate.components.errors import SettingsError
 from wampgate.contract import env
 
 from tests.bridges.conftest import StartBridge
-from tests.conftest import TEST_TICKET, TEST_USER
+from tests.conftest import TEST_PASSWORD, TEST_USER
 from tests.helpers import free_port
 
 READY = r"ZeroMQ sockets ready"
@@ -95,7 +95,7 @@ async def test_wamp_reaches_a_zmq_sub(start_bridge: StartBridge, url: str, zctx:
     sub = zctx.socket(zmq.SUB)
     sub.connect(endpoint)
     sub.setsockopt(zmq.SUBSCRIBE, b"")
-    async with connect(url, authid=TEST_USER, ticket=TEST_TICKET) as user:
+    async with connect(url, authid=TEST_USER, password=TEST_PASSWORD) as user:
         for n in range(200):
             await user.publish("demo.zmq.out.arm", n, {"to": [1, 2]})
             if await sub.poll(250):

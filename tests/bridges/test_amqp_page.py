@@ -1,0 +1,49 @@
+"""A RabbitMQ fanout, published with aio-pika, live on the topics page in Chromium."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import aio_pika
+from playwright.async_api import Page, expect
+from playwright.async_api import TimeoutError as PageTimeout
+from wampgate.contract import env
+from wampgate.router.launcher import Gateway
+
+from tests.bridges.conftest import StartBridge
+from tests.bridges.servers import RabbitMQ
+from tests.web.conftest import Console, base, browser, console, page, screenshot  # noqa: F401
+
+
+async def test_fanout_arrives_on_the_topics_page(
+    page: Page,  # noqa: F811
+    console: Console,  # noqa: F811
+    gateway: Gateway,
+    rabbitmq: RabbitMQ,
+    start_bridge: StartBridge,
+) -> None:
+    extra = {env.BRIDGE_NAME: "page", env.AMQP_URL: rabbitmq.url, env.AMQP_IN: "robots_page"}
+    await asyncio.to_thread(start_bridge, "amqp_bridge", extra, "connected to RabbitMQ")
+    await page.goto(f"{base(gateway)}/topics.html")
+    await expect(page.locator("#conn")).to_have_text("live")
+    await page.fill("#topic", "amqp.robots_page")
+    await page.click("#sub-form button[type=submit]")
+    await expect(page.locator(".sub")).to_have_count(1)
+    shown = page.locator("#events li", has_text="r2-page")
+    connection = await aio_pika.connect(rabbitmq.url)
+    async with connection:
+        channel = await connection.channel()
+        exchange = await channel.declare_exchange("robots_page", "fanout", durable=True)
+        body = json.dumps({"robot": "r2-page", "x": 1.5}).encode()
+        # The page's subscription may still be on its way: publish until it shows.
+        for _ in range(60):
+            await exchange.publish(aio_pika.Message(body, content_type="application/json"), "")
+            try:
+                await shown.first.wait_for(timeout=500)
+                break
+            except PageTimeout:
+                continue
+    await expect(shown.first).to_contain_text("amqp.robots_page")
+    await screenshot(page, "topics-amqp-fanout")
+    assert console.errors == []
