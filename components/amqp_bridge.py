@@ -96,7 +96,7 @@ class AmqpBridge:
                 try:
                     async with connection:
                         await self._serve(session, connection.closed(), await connection.channel())
-                    error = "connection closed"
+                    error = "connection lost: closed by the broker"
                 except _BROKER_ERRORS as exc:
                     error = f"connection lost: {exc or type(exc).__name__}"
                 finally:

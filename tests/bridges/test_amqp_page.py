@@ -47,3 +47,28 @@ async def test_fanout_arrives_on_the_topics_page(
     await expect(shown.first).to_contain_text("amqp.robots_page")
     await screenshot(page, "topics-amqp-fanout")
     assert console.errors == []
+
+
+async def test_bridges_page_shows_state_and_counts(
+    page: Page,  # noqa: F811
+    console: Console,  # noqa: F811
+    gateway: Gateway,
+    rabbitmq: RabbitMQ,
+    start_bridge: StartBridge,
+) -> None:
+    extra = {env.BRIDGE_NAME: "shown", env.AMQP_URL: rabbitmq.url, env.AMQP_IN: "shown_ex"}
+    await asyncio.to_thread(start_bridge, "amqp_bridge", extra, "connected to RabbitMQ")
+    await page.goto(f"{base(gateway)}/bridges.html")
+    card = page.locator('[data-bridge="shown"]')
+    await expect(card.locator('[data-role="broker"]')).to_have_text("connected", timeout=15000)
+    await expect(card.locator('[data-role="mappings"]')).to_contain_text(
+        "amqp fanout shown_ex -> wamp amqp.shown_ex.<routing key>"
+    )
+    connection = await aio_pika.connect(rabbitmq.url)
+    async with connection:
+        channel = await connection.channel()
+        exchange = await channel.declare_exchange("shown_ex", "fanout", durable=True)
+        await exchange.publish(aio_pika.Message(b'{"n": 1}', content_type="application/json"), "")
+    await expect(card.locator('[data-role="rates"]')).to_contain_text("(1)", timeout=15000)
+    await screenshot(page, "bridges-page")
+    assert console.errors == []
