@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from wampgate.clients import Session
+from wampgate.clients import Session, connect
 from wampgate.contract import uris
 from wampgate.router.launcher import Gateway
 from websockets.exceptions import ConnectionClosed
 
+from tests.conftest import TEST_PASSWORD, TEST_USER
 from tests.robustness.figures import record
 from tests.robustness.wire import ANSWER_TIMEOUT, ERROR, RESULT, Peer
 
@@ -170,3 +171,35 @@ async def test_deep_message_stalls_no_other_session(
             "node_log_growth_bytes": grown,
         },
     )
+
+
+EVENT = 36
+
+
+async def test_uncarriable_event_skips_only_the_subscriber_that_cannot_take_it(url: str) -> None:
+    """An event with 2**100 reaches JSON subscribers; a MessagePack one misses only that event."""
+    topic = "demo.robustness.events"
+    json_peer = await asyncio.to_thread(Peer.join, url)
+    await asyncio.to_thread(json_peer.subscribe, topic)
+    async with (
+        connect(url, serializer="msgpack") as packed,
+        connect(url, authid=TEST_USER, password=TEST_PASSWORD) as publisher,
+    ):
+        async with packed.subscribe(topic) as events:
+            await publisher.publish(topic, {"big": 2**100})
+            await publisher.publish(topic, {"n": 1})
+            # The MessagePack subscriber gets the second event, not the first...
+            assert (await events.next(timeout=ANSWER_TIMEOUT)).value == {"n": 1}
+            # ... and its session carries on.
+            assert await packed.call(uris.CALC_ADD, 2, 3) == 5
+
+        def two_events() -> list[Any]:
+            got = []
+            while len(got) < 2:
+                message = json.loads(json_peer.ws.recv(ANSWER_TIMEOUT))
+                if message[0] == EVENT:
+                    got.append(message[4][0])
+            return got
+
+        assert await asyncio.to_thread(two_events) == [{"big": 2**100}, {"n": 1}]
+    json_peer.close()
