@@ -57,7 +57,11 @@ def start_component(
         cwd=ROOT,
     )
     process.start()
-    process.wait_for(ready, timeout=60)
+    try:
+        process.wait_for(ready, timeout=60)
+    except BaseException:
+        process.stop()  # never leave a bridge running when it did not get ready
+        raise
     return process
 
 
