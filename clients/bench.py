@@ -1,170 +1,226 @@
-"""``wampgate bench``: call latency and throughput through the real router.
+"""``wampgate bench``: RPC latency, RPC throughput and pub/sub delivery through the router.
 
-Every number is taken in one run on one machine, next to a baseline measured
-in the same run (a plain WebSocket round trip to the echo server), so results
-are compared as ratios rather than against absolute targets. Results are
-printed and written as JSON.
+Every figure is taken in one run on one machine next to a reference measured
+in the same run, a plain ``websockets`` echo pair with the same payload, and
+is reported as a ratio to it: absolute numbers move with the machine and its
+load, ratios much less. Load runs in processes of its own
+(:mod:`wampgate.clients.bench_load`) and each phase samples the CPU and memory
+of the router worker and of the components.
+
+Scenarios, for each path (WebSocket + JSON, WebSocket + msgpack, RawSocket +
+msgpack when the gateway serves it):
+
+- ``rpc-latency``: one caller, one call at a time: p50/p90/p99/max in ms.
+- ``rpc-throughput``: ``in_flight`` calls at once for a fixed time: calls/s, errors.
+- ``pubsub``: one publisher, 1, 10 and 100 subscribers spread over processes:
+  delivered events/s, and lost = published x subscribers - delivered.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
+import math
 import os
 import platform
-import statistics
-import time
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import websockets
-from wampgate.clients.session import ClientSettings, Serializer, Session
+from wampgate.clients import bench_rows as measure
+from wampgate.clients.bench_procs import LoadGroup, ProcessSampler
 from wampgate.contract import uris
 
+#: The payload of one call to demo.calc.add as JSON on the wire: the reference sends as much.
+CALL_PAYLOAD = json.dumps([48, 1, {}, uris.CALC_ADD, [2, 3]])
+BENCH_TOPIC = "demo.bench.events"
+
 
 @dataclass(frozen=True)
-class Latency:
-    """Round-trip times of sequential operations, in milliseconds."""
+class WampPath:
+    """One way to reach the router: transport and serializer."""
 
-    count: int
-    p50: float
-    p90: float
-    p99: float
-    max: float
+    transport: str
+    serializer: str
+    url: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.transport}+{self.serializer}"
+
+
+@dataclass(frozen=True)
+class BenchPlan:
+    """What one run measures, and for how long."""
+
+    paths: tuple[WampPath, ...]
+    seconds: float = 5.0
+    in_flight: int = 100
+    subscribers: tuple[int, ...] = (1, 10, 100)
+    call_processes: int = 2
+    #: How the publisher joins: a Target's fields (url, serializer, authentication).
+    publisher: dict[str, Any] = field(default_factory=dict)
+    realm: str = "realm1"
+
+    #: Subscriber counts for the paths after the first (all of them in a full run).
+    other_subscribers: tuple[int, ...] | None = None
 
     @classmethod
-    def of(cls, seconds: Sequence[float]) -> Latency:
-        ms = sorted(s * 1000 for s in seconds)
-        if not ms:
-            raise ValueError("no samples")
+    def for_gateway(
+        cls,
+        url: str,
+        rawsocket_url: str | None = None,
+        *,
+        quick: bool = False,
+        **options: Any,
+    ) -> BenchPlan:
+        """WebSocket with JSON and msgpack, and RawSocket with msgpack where it is served."""
+        paths = [WampPath("websocket", "json", url), WampPath("websocket", "msgpack", url)]
+        if rawsocket_url:
+            paths.append(WampPath("rawsocket", "msgpack", rawsocket_url))
+        if quick:  # under a minute: short phases, every subscriber count on one path only
+            options = {"seconds": 1.0, "other_subscribers": (10,)} | options
+        return cls(paths=tuple(paths), **options)
 
-        def pick(q: float) -> float:
-            return round(ms[min(len(ms) - 1, int(q * len(ms)))], 3)
 
-        return cls(
-            len(ms), round(statistics.median(ms), 3), pick(0.9), pick(0.99), round(ms[-1], 3)
+class Bench:
+    """Runs a :class:`BenchPlan` against one gateway; :meth:`run` returns the report."""
+
+    def __init__(
+        self, plan: BenchPlan, sampler: ProcessSampler, progress: Callable[[str], None]
+    ) -> None:
+        self.plan = plan
+        self.sampler = sampler
+        self.rows: list[dict[str, Any]] = []
+        self._progress = progress
+
+    def _phase(self, group: LoadGroup, rows: list[dict[str, Any]]) -> None:
+        stats = group.stats
+        for row in rows:
+            row["router_cpu_pct"] = stats.get("router_cpu_pct")
+            row["router_rss_mb"] = stats.get("router_rss_mb")
+            row["components_cpu_pct"] = stats.get("components_cpu_pct")
+            row["all_cpu_pct"] = stats.get("all_cpu_pct")
+        self.rows.extend(rows)
+
+    def reference(self) -> None:
+        self._progress("reference: websockets echo pair")
+        with LoadGroup.echo_server() as server:
+            spec = {"url": server.url, "payload": CALL_PAYLOAD, "seconds": self.plan.seconds}
+            with LoadGroup(self.sampler, [("echo", spec | {"in_flight": 1})]) as group:
+                (result,) = group.run()
+            self._phase(group, measure.latency_rows("reference-latency", None, result["latencies"]))
+            with LoadGroup(
+                self.sampler, [("echo", spec | {"in_flight": self.plan.in_flight})]
+            ) as group:
+                rate, errors = measure.rate(group.run())
+            self._phase(
+                group,
+                [
+                    measure.measurement(
+                        "reference-throughput",
+                        None,
+                        rate,
+                        "msg/s",
+                        in_flight=self.plan.in_flight,
+                        errors=errors,
+                    )
+                ],
+            )
+
+    def rpc(self, path: WampPath) -> None:
+        target = {"url": path.url, "realm": self.plan.realm, "serializer": path.serializer}
+        spec = {
+            "target": target,
+            "procedure": uris.CALC_ADD,
+            "args": [2, 3],
+            "seconds": self.plan.seconds,
+        }
+        self._progress(f"rpc-latency {path.label}")
+        with LoadGroup(self.sampler, [("call", spec | {"in_flight": 1})]) as group:
+            (result,) = group.run()
+        self._phase(group, measure.latency_rows("rpc-latency", path, result["latencies"]))
+        self._progress(f"rpc-throughput {path.label}, {self.plan.in_flight} in flight")
+        procs = self.plan.call_processes
+        lanes = [math.ceil(self.plan.in_flight / procs)] * procs
+        with LoadGroup(self.sampler, [("call", spec | {"in_flight": n}) for n in lanes]) as group:
+            rate, errors = measure.rate(group.run())
+        self._phase(
+            group,
+            [
+                measure.measurement(
+                    "rpc-throughput",
+                    path,
+                    rate,
+                    "calls/s",
+                    in_flight=self.plan.in_flight,
+                    errors=errors,
+                )
+            ],
         )
 
-
-@dataclass(frozen=True)
-class BenchResult:
-    name: str
-    latency: Latency
-    per_second: float
-
-
-async def _sequential(op: Any, count: int) -> Latency:
-    samples = []
-    for _ in range(count):
-        start = time.perf_counter()
-        await op()
-        samples.append(time.perf_counter() - start)
-    return Latency.of(samples)
-
-
-async def _pipelined(op: Any, count: int, window: int) -> float:
-    """Operations per second with up to ``window`` in flight at once."""
-    gate = asyncio.Semaphore(window)
-
-    async def one() -> None:
-        async with gate:
-            await op()
-
-    start = time.perf_counter()
-    await asyncio.gather(*(one() for _ in range(count)))
-    return round(count / (time.perf_counter() - start), 1)
-
-
-async def bench_echo(url: str, count: int) -> BenchResult:
-    """The baseline: a plain WebSocket round trip through the router's /echo."""
-    async with websockets.connect(url) as ws:
-
-        async def round_trip() -> None:
-            await ws.send("ping")
-            await ws.recv()
-
-        for _ in range(min(200, count)):
-            await round_trip()
-        latency = await _sequential(round_trip, count)
-
-        # Pipelined: the echo server answers in order, so send and receive side by side.
-        async def send_all() -> None:
-            for _ in range(count):
-                await ws.send("ping")
-
-        async def receive_all() -> None:
-            for _ in range(count):
-                await ws.recv()
-
-        start = time.perf_counter()
-        await asyncio.gather(send_all(), receive_all())
-        rate = round(count / (time.perf_counter() - start), 1)
-    return BenchResult("websocket echo (baseline)", latency, rate)
-
-
-async def bench_calls(settings: ClientSettings, count: int, window: int) -> BenchResult:
-    async with Session(settings) as session:
-
-        async def call() -> None:
-            await session.call(uris.CALC_ADD, 2, 3)
-
-        for _ in range(min(200, count)):
-            await call()
-        latency = await _sequential(call, count)
-        rate = await _pipelined(call, count, window)
-    return BenchResult(f"call demo.calc.add ({settings.serializer})", latency, rate)
-
-
-async def run(
-    url: str,
-    echo_url: str,
-    realm: str,
-    serializers: Sequence[Serializer],
-    count: int,
-    window: int,
-) -> dict[str, Any]:
-    results = [await bench_echo(echo_url, count)]
-    for serializer in serializers:
-        settings = ClientSettings(url=url, realm=realm, serializer=serializer)
-        results.append(await bench_calls(settings, count, window))
-    baseline = results[0].latency.p50
-    return {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
-        "url": url,
-        "calls": count,
-        "window": window,
-        "results": [
-            asdict(r) | {"p50_vs_baseline": round(r.latency.p50 / baseline, 2)} for r in results
-        ],
-    }
-
-
-def format_report(report: dict[str, Any]) -> str:
-    lines = [
-        f"{report['calls']} operations each, pipelined window {report['window']}, "
-        f"{report['machine']['cpus']} CPUs",
-        f"{'':34} {'p50 ms':>8} {'p99 ms':>8} {'x echo':>7} {'per s':>9}",
-    ]
-    for r in report["results"]:
-        lat = r["latency"]
-        lines.append(
-            f"{r['name']:34} {lat['p50']:8.3f} {lat['p99']:8.3f} "
-            f"{r['p50_vs_baseline']:7.2f} {r['per_second']:9.0f}"
+    def pubsub(self, path: WampPath, subscribers: int) -> None:
+        if not self.plan.publisher:
+            return
+        self._progress(f"pubsub {path.label}, {subscribers} subscriber(s)")
+        target = {"url": path.url, "realm": self.plan.realm, "serializer": path.serializer}
+        procs = min(subscribers, max(1, subscribers // 25), 4) if subscribers > 1 else 1
+        procs = max(procs, 2) if subscribers >= 10 else procs
+        shares = [
+            subscribers // procs + (1 if i < subscribers % procs else 0) for i in range(procs)
+        ]
+        subs = [
+            ("subscribe", {"target": target, "topic": BENCH_TOPIC, "sessions": n}) for n in shares
+        ]
+        publisher = (
+            "publish",
+            {
+                "target": self.plan.publisher,
+                "topic": BENCH_TOPIC,
+                "payload": {"n": 1},
+                "seconds": self.plan.seconds,
+                "in_flight": 20,
+            },
         )
-    return "\n".join(lines)
+        with LoadGroup(self.sampler, [publisher, *subs]) as group:
+            published, *received = group.run()
+        delivered = sum(sum(r["counts"]) for r in received)
+        last = max(r["last"] for r in received)
+        seconds = max(last - published["started"], published["seconds"])
+        lost = published["count"] * subscribers - delivered
+        self._phase(
+            group,
+            [
+                measure.measurement(
+                    "pubsub",
+                    path,
+                    delivered / seconds,
+                    "events/s",
+                    subscribers=subscribers,
+                    published=published["count"],
+                    delivered=delivered,
+                    lost=lost,
+                ),
+            ],
+        )
 
-
-def save(report: dict[str, Any], directory: Path) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    stamp = report["when"].replace(":", "").replace("-", "").replace("+0000", "Z")
-    path = directory / f"bench-{stamp}.json"
-    path.write_text(json.dumps(report, indent=2) + "\n")
-    return path
+    def run(self) -> dict[str, Any]:
+        self.reference()
+        for index, path in enumerate(self.plan.paths):
+            self.rpc(path)
+            counts = self.plan.subscribers
+            if index and self.plan.other_subscribers is not None:
+                counts = self.plan.other_subscribers
+            for count in counts:
+                self.pubsub(path, count)
+        measure.add_ratios(self.rows)
+        return {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+            },
+            "seconds_per_phase": self.plan.seconds,
+            "measurements": self.rows,
+        }
