@@ -51,6 +51,7 @@ class Target:
     authentication: dict[str, Any] = field(default_factory=dict)
 
     def transport(self) -> dict[str, Any]:
+        endpoint: dict[str, Any]
         if self.url.startswith("unix:"):
             endpoint = {"type": "unix", "path": self.url.removeprefix("unix:")}
             return {
@@ -123,7 +124,7 @@ async def role_echo_server(spec: dict[str, Any]) -> dict[str, Any]:
             await ws.send(message)
 
     async with websockets.serve(echo, "127.0.0.1", 0, compression=None) as server:
-        port = server.sockets[0].getsockname()[1]
+        port = next(iter(server.sockets)).getsockname()[1]
         print(f"ready {port}", flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     return {}

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import psutil
+from wampgate.clients.errors import BenchError
 
 #: Seconds a load process may take to join and get ready before the run gives up.
 READY_TIMEOUT = 60.0
@@ -24,10 +25,6 @@ def percentile(sorted_values: Sequence[float], q: float) -> float:
     if not sorted_values:
         raise ValueError("no samples")
     return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
-
-
-class BenchError(Exception):
-    """A load process failed or the gateway's processes could not be found."""
 
 
 def _processes_listening_on(port: int) -> list[psutil.Process]:
@@ -146,9 +143,13 @@ class LoadGroup:
 
     def __enter__(self) -> LoadGroup:
         self.procs = [_spawn(role, spec) for role, spec in self.roles]
-        for proc in self.procs:
-            if proc.readline(READY_TIMEOUT) != "ready":
-                raise BenchError(f"{proc.role} load process did not get ready")
+        try:
+            for proc in self.procs:
+                if proc.readline(READY_TIMEOUT) != "ready":
+                    raise BenchError(f"{proc.role} load process did not get ready")
+        except BaseException:
+            self.__exit__()
+            raise
         return self
 
     def run(self, seconds_limit: float = 600.0) -> list[dict[str, Any]]:
@@ -195,7 +196,7 @@ class LoadGroup:
                 proc.popen.kill()
 
 
-def backend_publisher(state_dir: str, realm: str) -> dict[str, Any]:
+def backend_publisher(state_dir: Path, realm: str) -> dict[str, Any]:
     """The publisher joins like a component: the backend transport with the gateway's secret.
 
     Anonymous clients may not publish, and a benchmark run on the gateway's own
@@ -203,13 +204,13 @@ def backend_publisher(state_dir: str, realm: str) -> dict[str, Any]:
     """
     from wampgate.router.config import GatewaySettings, find_root
 
-    settings = GatewaySettings(root=find_root(), state_dir=Path(state_dir))
+    settings = GatewaySettings(root=find_root(), state_dir=state_dir)
     try:
         secret = settings.secret_file.read_text().strip()
     except OSError as exc:
         raise BenchError(
             f"cannot read the backend secret in {state_dir} ({exc.strerror}): run the bench on "
-            "the gateway's machine, or pass --publisher-user with WAMPGATE_TICKET"
+            "the gateway's machine, or as a named user (--user, password in WAMPGATE_PASSWORD)"
         ) from None
     return {
         "url": f"unix:{settings.socket_path}",

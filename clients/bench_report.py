@@ -8,7 +8,7 @@ from typing import Any
 
 
 def _label(row: dict[str, Any]) -> str:
-    label = row["scenario"]
+    label = str(row["scenario"])
     if row.get("metric"):
         label += f" {row['metric']}"
     if row["subscribers"] is not None:

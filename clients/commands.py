@@ -23,7 +23,7 @@ from wampgate.clients import admin, output, soakcli
 from wampgate.clients.errors import ConnectError, UsageError
 from wampgate.clients.parser import payload
 from wampgate.clients.session import Session
-from wampgate.clients.settings import SERIALIZERS, ClientSettings, check_uri
+from wampgate.clients.settings import ClientSettings, check_uri
 from wampgate.contract import env, uris
 
 log = logging.getLogger("wampgate")
@@ -164,31 +164,9 @@ async def echo(args: argparse.Namespace, out: TextIO) -> None:
 
 
 async def bench(args: argparse.Namespace, out: TextIO) -> None:
-    import websockets
-    from wampgate.clients import bench
+    from wampgate.clients import bench_cli
 
-    if args.calls < 1 or args.window < 1:
-        raise UsageError("--calls and --window must be at least 1")
-    serializers = [s.strip() for s in args.serializers.split(",") if s.strip()]
-    unknown = set(serializers) - set(SERIALIZERS)
-    if unknown or not serializers:
-        raise UsageError(f"--serializers takes {', '.join(SERIALIZERS)}, not {sorted(unknown)}")
-    settings_from(args)  # a malformed --url is a usage error, before any measurement
-    log.info("benchmarking %s: %d calls per serializer", args.url, args.calls)
-    try:
-        report = await bench.run(
-            args.url,
-            args.echo_url or echo_url(args.url),
-            args.realm,
-            serializers,
-            args.calls,
-            args.window,
-        )
-    except (OSError, websockets.exceptions.InvalidHandshake) as exc:
-        raise ConnectError(args.url, str(exc) or type(exc).__name__) from None
-    print(bench.format_report(report), file=out)
-    path = bench.save(report, Path(args.out))
-    log.info("results saved to %s", path)
+    await bench_cli.command(args, out, settings_from(args), _state_dir(args))
 
 
 def _root(args: argparse.Namespace) -> Path:

@@ -15,6 +15,9 @@
     │                          for a pending call or publish, or the session is closed
     ├── CallTimeout            a call got no answer within its timeout; it was
     │                          cancelled at the router and the callee
+    ├── BenchError             ``wampgate bench`` could not measure: a load process
+    │                          failed or gave no answer, or the backend secret for
+    │                          its publisher is unreadable
     └── CallError              the router or a callee answered with a WAMP error;
         │                      carries the error URI and message
         ├── InvalidArgument    ``wamp.error.invalid_argument``
@@ -90,6 +93,10 @@ class CallTimeout(WampgateError):
         super().__init__(f"{uri}: no answer within {seconds:g}s; the call was cancelled")
         self.uri = uri
         self.seconds = seconds
+
+
+class BenchError(WampgateError):
+    """A benchmark load process failed, or the benchmark lacks what it needs."""
 
 
 class CallError(WampgateError):

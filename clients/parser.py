@@ -7,7 +7,7 @@ import json
 import os
 from typing import Any, NoReturn
 
-from wampgate.clients import admin, soakcli
+from wampgate.clients import admin, bench_cli, soakcli
 from wampgate.clients.errors import UsageError
 from wampgate.clients.settings import (
     DEFAULT_CALL_TIMEOUT,
@@ -205,18 +205,12 @@ def _add_client_commands(sub: Any, client: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "bench",
         parents=[client],
-        help="measure call latency and throughput against a plain WebSocket baseline",
-        description="Runs against a live gateway; prints a table and saves JSON results.",
+        help="RPC latency/throughput and pub/sub delivery, as ratios to a websockets echo pair",
+        description="Runs load processes against a live gateway on this machine; prints a "
+        "table, saves JSON and a PNG plot. Pub/sub publishes as a backend (the state dir's "
+        "secret) or as --user.",
     )
-    p.add_argument("--calls", type=int, default=2000, help="operations per measurement")
-    p.add_argument("--window", type=int, default=64, help="calls in flight when pipelined")
-    p.add_argument(
-        "--serializers",
-        default="json,msgpack,cbor",
-        help="comma-separated serializers to measure (default: %(default)s)",
-    )
-    p.add_argument("--echo-url", help="baseline echo URL (default: the router's /echo)")
-    p.add_argument("--out", default="bench/results", help="folder for the JSON results")
+    bench_cli.add_arguments(p, seconds)
 
     p = sub.add_parser(
         "status", parents=[client], help="sessions, registrations and subscriptions (meta API)"

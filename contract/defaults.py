@@ -5,6 +5,8 @@ from typing import Final
 HOST: Final = "127.0.0.1"
 PORT: Final = 8080
 ECHO_PORT: Final = 9000
+#: WAMP over RawSocket for clients (msgpack, cbor, json), anonymous like /ws.
+RAWSOCKET_PORT: Final = 8081
 REALM: Final = "realm1"
 URL: Final = f"ws://{HOST}:{PORT}/ws"
 BACKEND_AUTHID: Final = "backend"

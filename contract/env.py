@@ -6,6 +6,10 @@ HOST: Final = "WAMPGATE_HOST"
 PORT: Final = "WAMPGATE_PORT"
 ECHO_PORT: Final = "WAMPGATE_ECHO_PORT"
 ECHO_HOST: Final = "WAMPGATE_ECHO_HOST"
+#: The client-facing RawSocket port (anonymous, like /ws).
+RAWSOCKET_PORT: Final = "WAMPGATE_RAWSOCKET_PORT"
+#: Where ``wampgate bench`` reaches that RawSocket transport (``rs://HOST:PORT``).
+RAWSOCKET_URL: Final = "WAMPGATE_RAWSOCKET_URL"
 REALM: Final = "WAMPGATE_REALM"
 STATE_DIR: Final = "WAMPGATE_STATE_DIR"
 URL: Final = "WAMPGATE_URL"

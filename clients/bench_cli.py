@@ -1,0 +1,108 @@
+"""``wampgate bench`` on the command line: its options and the command (see :mod:`bench`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from wampgate.clients.errors import UsageError
+from wampgate.clients.settings import ClientSettings
+from wampgate.contract import env
+
+log = logging.getLogger("wampgate")
+
+#: Where the JSON and the plot go unless --json / --plot say otherwise.
+RESULTS = Path("bench") / "results"
+
+
+def subscriber_counts(text: str) -> tuple[int, ...]:
+    """``"1,10,100"`` → ``(1, 10, 100)``; each at least 1."""
+    try:
+        values = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        values = ()
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"expects whole numbers >= 1 like 1,10,100, got {text!r}")
+    return values
+
+
+def positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expects a whole number >= 1, got {text!r}")
+    return value
+
+
+def add_arguments(p: argparse.ArgumentParser, seconds: Any) -> None:
+    """The bench's own options; ``seconds`` is the parser's positive-seconds type."""
+    p.add_argument("--quick", action="store_true", help="short phases (under a minute)")
+    p.add_argument("--seconds", type=seconds, help="seconds per phase (default 5, --quick 1)")
+    p.add_argument(
+        "--in-flight", type=positive, default=100, help="calls in flight (default %(default)s)"
+    )
+    p.add_argument(
+        "--subscribers", type=subscriber_counts, help="pub/sub subscriber counts (default 1,10,100)"
+    )
+    p.add_argument(
+        "--rawsocket-url",
+        default=os.environ.get(env.RAWSOCKET_URL),
+        help=f"also measure RawSocket + msgpack at rs://HOST:PORT (env {env.RAWSOCKET_URL})",
+    )
+    p.add_argument("--json", metavar="FILE", help=f"JSON results (default {RESULTS}/)")
+    p.add_argument("--plot", metavar="FILE", help=f"PNG plot (default {RESULTS}/)")
+    p.add_argument("--state-dir", help="the gateway's state dir (for the pub/sub publisher)")
+    p.add_argument("--root", help="the wampgate checkout (default: found automatically)")
+
+
+def _publisher(args: argparse.Namespace, client: ClientSettings, state_dir: Path) -> dict[str, Any]:
+    """How the publisher joins: as the named user, else as a backend on this machine."""
+    from wampgate.clients.bench_procs import backend_publisher
+    from wampgate.clients.errors import BenchError
+    from wampgate.router.errors import RouterError
+
+    if client.password is not None:
+        login = {"authid": client.authid, "secret": client.password}
+        return {"url": client.url, "realm": client.realm, "authentication": {"wampcra": login}}
+    try:
+        return backend_publisher(state_dir, client.realm)
+    except (BenchError, RouterError) as exc:
+        log.warning("no pub/sub figures: %s", exc)
+        return {}
+
+
+async def command(
+    args: argparse.Namespace, out: TextIO, client: ClientSettings, state_dir: Path
+) -> None:
+    from wampgate.clients import bench, bench_report
+
+    if args.rawsocket_url is not None and not args.rawsocket_url.startswith("rs://"):
+        raise UsageError(f"--rawsocket-url {args.rawsocket_url!r}: expected rs://HOST:PORT")
+    options: dict[str, Any] = {"in_flight": args.in_flight, "realm": client.realm}
+    if args.seconds is not None:
+        options["seconds"] = args.seconds
+    if args.subscribers is not None:
+        options |= {"subscribers": args.subscribers, "other_subscribers": None}
+    plan = bench.BenchPlan.for_gateway(
+        client.url,
+        args.rawsocket_url,
+        quick=args.quick,
+        publisher=_publisher(args, client, state_dir),
+        **options,
+    )
+    log.info("benchmarking %s", ", ".join(f"{p.label} at {p.url}" for p in plan.paths))
+    report = await asyncio.to_thread(bench.run, plan, lambda text: log.info("%s", text))
+    print(bench_report.format_table(report), file=out)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    json_path = Path(args.json or RESULTS / f"bench-{stamp}.json")
+    plot_path = Path(args.plot or RESULTS / f"bench-{stamp}.png")
+    bench_report.save_json(report, json_path)
+    bench_report.save_plot(report, plot_path)
+    log.info("results in %s, plot in %s", json_path, plot_path)
