@@ -22,16 +22,13 @@ import json
 import math
 import os
 import platform
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from wampgate.clients import bench_rows as measure
 from wampgate.clients.bench_procs import LoadGroup, ProcessSampler
-from wampgate.clients.errors import BenchError, ConnectError
 from wampgate.contract import uris
 
 #: The payload of one call to demo.calc.add as JSON on the wire: the reference sends as much.
@@ -227,28 +224,3 @@ class Bench:
             "seconds_per_phase": self.plan.seconds,
             "measurements": self.rows,
         }
-
-
-def _reachable(url: str) -> int:
-    """The port of ``url`` once a TCP connection to it succeeded (else :class:`ConnectError`)."""
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme in ("wss", "https") else 80)
-    try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", port), timeout=5):
-            return port
-    except OSError as exc:
-        raise ConnectError(url, exc.strerror or type(exc).__name__) from None
-
-
-def run(plan: BenchPlan, progress: Callable[[str], None]) -> dict[str, Any]:
-    """Measure ``plan`` against a running gateway; the report :mod:`bench_report` shows."""
-    port = _reachable(plan.paths[0].url)
-    for path in plan.paths[1:]:
-        _reachable(path.url)
-    sampler = ProcessSampler(port)
-    if sampler.router is None:
-        progress("the router's process is not on this machine: no CPU or memory figures")
-    try:
-        return Bench(plan, sampler, progress).run()
-    except (KeyError, ValueError) as exc:  # a load process answered something unexpected
-        raise BenchError(f"a load process gave an unexpected answer: {exc!r}") from None

@@ -6,11 +6,16 @@ import argparse
 import asyncio
 import logging
 import os
+import socket
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlsplit
 
-from wampgate.clients.errors import UsageError
+from wampgate.clients import bench
+from wampgate.clients.bench_procs import ProcessSampler
+from wampgate.clients.errors import BenchError, ConnectError, UsageError
 from wampgate.clients.settings import ClientSettings
 from wampgate.contract import env
 
@@ -65,7 +70,6 @@ def add_arguments(p: argparse.ArgumentParser, seconds: Any) -> None:
 def _publisher(args: argparse.Namespace, client: ClientSettings, state_dir: Path) -> dict[str, Any]:
     """How the publisher joins: as the named user, else as a backend on this machine."""
     from wampgate.clients.bench_procs import backend_publisher
-    from wampgate.clients.errors import BenchError
     from wampgate.router.errors import RouterError
 
     if client.password is not None:
@@ -78,10 +82,35 @@ def _publisher(args: argparse.Namespace, client: ClientSettings, state_dir: Path
         return {}
 
 
+def _reachable(url: str) -> int:
+    """The port of ``url`` once a TCP connection to it succeeded (else :class:`ConnectError`)."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme in ("wss", "https") else 80)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", port), timeout=5):
+            return port
+    except OSError as exc:
+        raise ConnectError(url, exc.strerror or type(exc).__name__) from None
+
+
+def measure(plan: bench.BenchPlan, progress: Callable[[str], None]) -> dict[str, Any]:
+    """Measure ``plan`` against a running gateway; the report :mod:`bench_report` shows."""
+    port = _reachable(plan.paths[0].url)
+    for path in plan.paths[1:]:
+        _reachable(path.url)
+    sampler = ProcessSampler(port)
+    if sampler.router is None:
+        progress("the router's process is not on this machine: no CPU or memory figures")
+    try:
+        return bench.Bench(plan, sampler, progress).run()
+    except (KeyError, ValueError) as exc:  # a load process answered something unexpected
+        raise BenchError(f"a load process gave an unexpected answer: {exc!r}") from None
+
+
 async def command(
     args: argparse.Namespace, out: TextIO, client: ClientSettings, state_dir: Path
 ) -> None:
-    from wampgate.clients import bench, bench_report
+    from wampgate.clients import bench_report
 
     if args.rawsocket_url is not None and not args.rawsocket_url.startswith("rs://"):
         raise UsageError(f"--rawsocket-url {args.rawsocket_url!r}: expected rs://HOST:PORT")
@@ -98,7 +127,7 @@ async def command(
         **options,
     )
     log.info("benchmarking %s", ", ".join(f"{p.label} at {p.url}" for p in plan.paths))
-    report = await asyncio.to_thread(bench.run, plan, lambda text: log.info("%s", text))
+    report = await asyncio.to_thread(measure, plan, lambda text: log.info("%s", text))
     print(bench_report.format_table(report), file=out)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     json_path = Path(args.json or RESULTS / f"bench-{stamp}.json")
