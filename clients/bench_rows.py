@@ -4,9 +4,35 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from wampgate.clients.bench_procs import percentile
+
+
+@dataclass(frozen=True)
+class Latency:
+    """Round-trip times of sequential operations, in milliseconds."""
+
+    count: int
+    p50: float
+    p90: float
+    p99: float
+    max: float
+
+    @classmethod
+    def of(cls, seconds: Sequence[float]) -> Latency:
+        """The summary of ``seconds`` (nearest-rank percentiles); ValueError if empty."""
+        ms = sorted(s * 1000 for s in seconds)
+        if not ms:
+            raise ValueError("no samples")
+        return cls(
+            len(ms),
+            round(statistics.median(ms), 3),
+            round(percentile(ms, 0.90), 3),
+            round(percentile(ms, 0.99), 3),
+            round(ms[-1], 3),
+        )
 
 
 def measurement(scenario: str, path: Any, value: float, unit: str, **extra: Any) -> dict[str, Any]:
@@ -26,15 +52,10 @@ def measurement(scenario: str, path: Any, value: float, unit: str, **extra: Any)
 
 
 def latency_rows(scenario: str, path: Any, latencies: list[float]) -> list[dict[str, Any]]:
-    ms = sorted(s * 1000 for s in latencies)
+    summary = Latency.of(latencies)
     return [
-        measurement(scenario, path, value, "ms", in_flight=1, metric=name)
-        for name, value in (
-            ("p50", statistics.median(ms)),
-            ("p90", percentile(ms, 0.90)),
-            ("p99", percentile(ms, 0.99)),
-            ("max", ms[-1]),
-        )
+        measurement(scenario, path, getattr(summary, name), "ms", in_flight=1, metric=name)
+        for name in ("p50", "p90", "p99", "max")
     ]
 
 

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from wampgate.clients.bench import Latency
+from wampgate.clients.bench_rows import Latency
 from wampgate.clients.errors import WampgateError
 from wampgate.clients.localproc import listener_pid, rss_mib
 from wampgate.clients.session import ClientSettings, Session

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from wampgate.clients import bench_report, bench_rows
 from wampgate.clients.bench import WampPath
 from wampgate.router.launcher import Gateway
@@ -28,6 +29,13 @@ ROW_KEYS = {
     "router_cpu_pct",
     "router_rss_mb",
 }
+
+
+def test_latency_summary() -> None:
+    lat = bench_rows.Latency.of([i / 1000 for i in range(1, 101)])  # 1..100 ms
+    assert (lat.count, lat.p50, lat.p90, lat.p99, lat.max) == (100, 50.5, 91.0, 100.0, 100.0)
+    with pytest.raises(ValueError):
+        bench_rows.Latency.of([])
 
 
 def test_ratios_are_taken_to_the_reference_of_the_same_run() -> None:
