@@ -1,4 +1,4 @@
-"""The CLI's commands that change who may come in: ``user``, ``tls``, ``http-sign``.
+"""The CLI's commands about who may come in: ``user``, ``role``, ``tls``, ``http-sign``.
 
 They work on files in the state directory (the running gateway reads the
 users file at every sign-in, so ``user`` changes apply at once) and never
@@ -52,6 +52,7 @@ def cmd_user(args: argparse.Namespace, users_file: Path, out: TextIO) -> int:
     if not name:
         raise UsageError(f"wampgate user {action} needs a NAME")
     if action == "add":
+        role, prefixes = accounts.check_role(args.role or userstore.DEFAULT_ROLE, args.prefix or ())
         password = None if args.key else _read_password(f"password for {name}: ")
         if name in userstore.load(users_file).users:
             if not args.replace:
@@ -61,13 +62,10 @@ def cmd_user(args: argparse.Namespace, users_file: Path, out: TextIO) -> int:
                 )
             accounts.remove(users_file, name)
         accounts.add(
-            users_file,
-            name,
-            password=password,
-            pubkey=args.key,
-            role=args.role,
-            prefixes=args.prefix or (),
+            users_file, name, password=password, pubkey=args.key, role=role, prefixes=prefixes
         )
+    elif action == "grant":
+        accounts.grant(users_file, name, args.role, args.prefix or ())
     elif action == "passwd":
         accounts.passwd(users_file, name, _read_password(f"new password for {name}: "))
     elif action == "key":
@@ -77,6 +75,25 @@ def cmd_user(args: argparse.Namespace, users_file: Path, out: TextIO) -> int:
     elif action == "remove":
         accounts.remove(users_file, name)
     print(f"user {name}: {action} done; applies from the next sign-in", file=out)
+    return 0
+
+
+def cmd_role(args: argparse.Namespace, out: TextIO) -> int:
+    from wampgate.router import permissions
+
+    if args.action == "list":
+        for name, each in permissions.ROLES.items():
+            print(f"{name:<10} {each.about}", file=out)
+        return 0
+    role = permissions.ROLES.get(args.name or "")
+    if role is None:
+        raise UsageError(f"wampgate role show needs a role: one of {', '.join(permissions.ROLES)}")
+    print(f"{args.name}: {role.about}", file=out)
+    print(f"  {'URI':<24} {'match':<8} " + " ".join(permissions.ACTIONS), file=out)
+    for uri, match, allowed in permissions.rows(role):
+        pairs = zip(permissions.ACTIONS, allowed, strict=True)
+        marks = " ".join(f"{'yes' if yes else '-':<{len(a)}}" for a, yes in pairs)
+        print(f"  {uri:<24} {match:<8} {marks}".rstrip(), file=out)
     return 0
 
 
@@ -109,16 +126,32 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         description=f"add/passwd read the password from env {PASSWORD_ENV}, the terminal or "
         "one line of stdin; only a salted key derived from it is stored.",
     )
-    p.add_argument("action", choices=["add", "list", "remove", "passwd", "key", "migrate"])
+    p.add_argument("action", choices=["add", "list", "remove", "passwd", "key", "grant", "migrate"])
     p.add_argument("name", nargs="?")
-    p.add_argument("--role", default="user", help="the user's role (default user)")
-    p.add_argument("--prefix", action="append", help="an extra URI prefix (repeatable)")
+    p.add_argument(
+        "--role", help="the user's role: user (default), service, admin; see wampgate role list"
+    )
+    p.add_argument(
+        "--prefix",
+        action="append",
+        help="a URI prefix of the user's own, e.g. acme.billing. (repeatable); "
+        "grant replaces the user's prefixes",
+    )
     p.add_argument("--key", help="an Ed25519 public key, 64 hex digits (WAMP-Cryptosign)")
     p.add_argument(
         "--replace", action="store_true", help="add: replace a user of that name (not kept)"
     )
     p.add_argument("--state-dir", help="default .wampgate/ in the checkout")
     p.add_argument("--root", help="the wampgate checkout (default: found automatically)")
+
+    p = sub.add_parser(
+        "role",
+        help="the roles: what each may do on which URIs",
+        description="Roles come from router/permissions.py; give one to a user with "
+        "wampgate user add|grant NAME --role ROLE [--prefix P].",
+    )
+    p.add_argument("action", choices=["list", "show"])
+    p.add_argument("name", nargs="?", help="the role to show")
 
     p = sub.add_parser("tls", help="TLS helpers: dev-cert writes a self-signed certificate")
     p.add_argument("action", choices=["dev-cert"])

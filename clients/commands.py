@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit, urlunsplit
 
-from wampgate.clients import admin, output, soakcli
+from wampgate.clients import admin, meta, output, soakcli
 from wampgate.clients.errors import ConnectError, UsageError
 from wampgate.clients.parser import payload
 from wampgate.clients.session import Session
@@ -106,25 +106,7 @@ async def subscribe(args: argparse.Namespace, out: TextIO) -> None:
 
 async def status(args: argparse.Namespace, out: TextIO) -> None:
     async with Session(settings_from(args)) as session:
-
-        async def listed(list_uri: str, get_uri: str, count_uri: str) -> list[output.Row]:
-            rows = []
-            for item in uris.meta_ids(await session.call(list_uri)):
-                info = await session.call(get_uri, item)
-                rows.append((info["uri"], info["match"], await session.call(count_uri, item)))
-            return rows
-
-        sessions = await session.call(uris.META_SESSION_COUNT)
-        registrations = await listed(
-            uris.META_REGISTRATION_LIST,
-            uris.META_REGISTRATION_GET,
-            uris.META_REGISTRATION_COUNT_CALLEES,
-        )
-        subscriptions = await listed(
-            uris.META_SUBSCRIPTION_LIST,
-            uris.META_SUBSCRIPTION_GET,
-            uris.META_SUBSCRIPTION_COUNT_SUBSCRIBERS,
-        )
+        sessions, registrations, subscriptions = await meta.read(session)
     show = output.status_json if args.json else output.status_text
     print(show(args.url, args.realm, sessions, registrations, subscriptions), file=out)
 
@@ -184,9 +166,11 @@ def _state_dir(args: argparse.Namespace) -> Path:
 
 
 def admin_command(args: argparse.Namespace, out: TextIO) -> int:
-    """``user``, ``tls`` and ``http-sign``: files in the state directory, no router."""
+    """``user``, ``role``, ``tls`` and ``http-sign``: files and tables, no router."""
     if args.command == "user":
         return admin.cmd_user(args, _state_dir(args) / "users.json", out)
+    if args.command == "role":
+        return admin.cmd_role(args, out)
     if args.command == "tls":
         return admin.cmd_tls(args, _state_dir(args), out)
     return admin.cmd_http_sign(args, out)

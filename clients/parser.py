@@ -213,7 +213,9 @@ def _add_client_commands(sub: Any, client: argparse.ArgumentParser) -> None:
     bench_cli.add_arguments(p, seconds)
 
     p = sub.add_parser(
-        "status", parents=[client], help="sessions, registrations and subscriptions (meta API)"
+        "status",
+        parents=[client],
+        help="sessions, registrations and subscriptions (meta API; sign in as an admin)",
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 

@@ -13,8 +13,12 @@ BACKEND_AUTHID: Final = "backend"
 BACKEND_ROLE: Final = "backend"
 #: Sessions without credentials (browsers, the CLI).
 ANONYMOUS_ROLE: Final = "anonymous"
-#: Named users who log in with a ticket.
+#: Named users (people) who sign in with a password or a key.
 USER_ROLE: Final = "user"
+#: Named services: may register and publish under their own prefixes.
+SERVICE_ROLE: Final = "service"
+#: Operators: the meta API, including killing sessions.
+ADMIN_ROLE: Final = "admin"
 STATE_DIR_NAME: Final = ".wampgate"
 #: Where components join the router when WAMPGATE_BACKEND is not set (the launcher sets it).
 BACKEND: Final = f"unix:{STATE_DIR_NAME}/node/backend.sock"

@@ -10,6 +10,12 @@ from typing import Final
 DEMO_PREFIX: Final = "demo."
 CLOCK_PREFIX: Final = "demo.clock."
 WAMPGATE_PREFIX: Final = "wampgate."
+#: The WAMP meta API (sessions, registrations, subscriptions; killing sessions).
+META_PREFIX: Final = "wamp."
+#: Procedures the router itself serves to Crossbar; no client may call them.
+ROUTER_PREFIX: Final = "wampgate.router."
+#: The dynamic authorizer of the roles whose users may hold their own prefixes.
+ROUTER_AUTHORIZE: Final = "wampgate.router.authorize"
 
 CALC_ADD: Final = "demo.calc.add"
 CALC_MUL: Final = "demo.calc.mul"
@@ -35,6 +41,8 @@ ERROR_NO_SUCH_PROCEDURE: Final = "wamp.error.no_such_procedure"
 # WAMP meta API (implemented by the router).
 META_SESSION_COUNT: Final = "wamp.session.count"
 META_SESSION_LIST: Final = "wamp.session.list"
+META_SESSION_GET: Final = "wamp.session.get"
+META_SESSION_KILL: Final = "wamp.session.kill"
 META_REGISTRATION_LIST: Final = "wamp.registration.list"
 META_REGISTRATION_GET: Final = "wamp.registration.get"
 META_REGISTRATION_LOOKUP: Final = "wamp.registration.lookup"

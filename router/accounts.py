@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
 
-from wampgate.router import credentials
+from wampgate.router import credentials, permissions
 from wampgate.router import userstore as users
 from wampgate.router.userstore import User, UsersError
 
@@ -21,6 +21,18 @@ def _password(password: str) -> credentials.CraKey:
 
 
 _pubkey = credentials.check_pubkey
+
+
+def check_role(role: str, prefixes: Iterable[str]) -> tuple[str, tuple[str, ...]]:
+    """``role`` and ``prefixes`` if a user may hold them together (see ``wampgate role list``)."""
+    found = permissions.ROLES.get(role)
+    if found is None or not found.assignable:
+        names = ", ".join(n for n, r in permissions.ROLES.items() if r.assignable)
+        raise UsersError(f"role {role!r}: a user's role is one of {names} (wampgate role list)")
+    checked = tuple(users.check_prefix(p) for p in prefixes)
+    if found.needs_prefix and not checked:
+        raise UsersError(f"role {role} needs --prefix: the URIs it may register and publish under")
+    return role, checked
 
 
 def add(
@@ -34,6 +46,7 @@ def add(
 ) -> User:
     """Create ``name`` with a password and/or a public key; refuse an existing name."""
     users.check_name(name)
+    role, prefixes = check_role(role, prefixes)
     if password is None and pubkey is None:
         raise UsersError(f"user {name!r} needs a password or a public key")
     store = users.ensure(path)
@@ -41,7 +54,7 @@ def add(
         raise UsersError(f"user {name!r} exists; use `wampgate user passwd` or `user key`")
     user = User(
         role=role,
-        prefixes=tuple(users.check_prefix(p) for p in prefixes),
+        prefixes=prefixes,
         wampcra=_password(password) if password is not None else None,
         cryptosign=(_pubkey(pubkey),) if pubkey is not None else (),
     )
@@ -76,9 +89,14 @@ def remove_key(path: Path, name: str, pubkey: str) -> User:
     return _change(path, name, cryptosign=tuple(k for k in keys if k != key))
 
 
-def grant(path: Path, name: str, role: str, prefixes: Iterable[str] = ()) -> User:
-    """Give ``name`` the role ``role`` and these extra prefixes (replacing the old ones)."""
-    return _change(path, name, role=role, prefixes=tuple(users.check_prefix(p) for p in prefixes))
+def grant(path: Path, name: str, role: str | None = None, prefixes: Iterable[str] = ()) -> User:
+    """Give ``name`` the role ``role`` (default: theirs) and these prefixes (replacing theirs).
+
+    Applies to the user's next action: open sessions keep their role, and
+    prefixes are read at every action outside the role's table.
+    """
+    role, checked = check_role(role or users.ensure(path).get(name).role, prefixes)
+    return _change(path, name, role=role, prefixes=checked)
 
 
 def remove(path: Path, name: str) -> None:

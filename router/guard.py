@@ -9,7 +9,10 @@ transport, so what it installs holds from the first request:
 - replay protection for the HTTP bridge: Crossbar checks a signed request's
   signature and timestamp but not its nonce; a validly signed request whose
   nonce was seen in the window, or whose timestamp is outside our (narrower)
-  window, is refused here before Crossbar publishes or calls anything.
+  window, is refused here before Crossbar publishes or calls anything;
+- the dynamic authorizer of the roles whose users hold prefixes of their own
+  (:func:`wampgate.router.permissions.authorization`, with the prefixes read
+  from the users file, so ``wampgate user grant`` applies to the next action).
 
 Nothing here runs at import; :func:`install_replay_guard` patches Crossbar's
 bridge resource once per process.
@@ -19,9 +22,14 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from autobahn.twisted.wamp import ApplicationSession
+from wampgate.contract import uris
+from wampgate.router import permissions
+from wampgate.router.authenticator import StoreReader
 from wampgate.router.httpsign import ReplayGuard, is_signed_by
 from wampgate.router.security import SECRET_FROM_ENV
 
@@ -72,6 +80,26 @@ def install_replay_guard(guard: ReplayGuard) -> None:
     _CommonResource._render_request = render_request
 
 
+class Authorizer:
+    """Crossbar's dynamic authorizer: the role's table, then the user's own prefixes."""
+
+    def __init__(self, users_file: Path, roles: Mapping[str, permissions.Role]) -> None:
+        self._reader = StoreReader(users_file)
+        self._roles = roles
+
+    def __call__(
+        self, details: Mapping[str, Any], uri: str, action: permissions.Action, options: Any
+    ) -> dict[str, Any]:
+        authrole = details.get("authrole")
+        role = self._roles.get(authrole) if isinstance(authrole, str) else None
+        if role is None:
+            return {"allow": False, "cache": False, "disclose": False}
+        user = self._reader.read().users.get(str(details.get("authid")))
+        # A user whose role changed since sign-in keeps no prefixes in the old role.
+        prefixes = user.prefixes if user is not None and user.role == authrole else ()
+        return permissions.authorization(role, prefixes, uri, action)
+
+
 class RouterGuard(ApplicationSession):  # type: ignore[misc]
     """Installs the checks above when the router worker starts it."""
 
@@ -79,3 +107,10 @@ class RouterGuard(ApplicationSession):  # type: ignore[misc]
         super().__init__(config)
         extra = (config.extra if config is not None else None) or {}
         install_replay_guard(ReplayGuard(window=float(extra.get("window", 60))))
+        users = extra.get("users")
+        self._authorizer = Authorizer(Path(users), permissions.ROLES) if users else None
+
+    def onJoin(self, details: Any) -> Any:
+        if self._authorizer is not None:
+            return self.register(self._authorizer, uris.ROUTER_AUTHORIZE)
+        return None

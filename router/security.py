@@ -128,7 +128,7 @@ def secure(
             "classname": GUARD_CLASS,
             "realm": realm,
             "role": defaults.BACKEND_ROLE,
-            "extra": {"window": sec.http_window},
+            "extra": {"window": sec.http_window, "users": str(sec.users_file)},
         }
     )
     return config

@@ -9,13 +9,16 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from wampgate.clients import commands, output
+from wampgate.clients import commands, meta, output
+from wampgate.router import accounts, userstore
 from wampgate.router.launcher import Gateway
 
 from tests.clients.conftest import Callee, wait_for
+from tests.conftest import TEST_PASSWORD, TEST_USER
 from tests.helpers import free_port
 
 WAMPGATE = str(Path(sys.executable).parent / "wampgate")
+OPS_PASSWORD = "ops-password-for-the-suite"
 
 
 def test_echo_url() -> None:
@@ -184,15 +187,24 @@ async def test_subscribe_writes_jsonl(gateway: Gateway, tmp_path: Path) -> None:
     assert out1.count("demo.clock.tick {") == 3
 
 
-async def test_status_lists_sessions_registrations_subscriptions(gateway: Gateway) -> None:
-    code, out, _ = await run(gateway, "status", "--json")
+async def test_status_needs_an_admin_and_lists_everything(gateway: Gateway) -> None:
+    code, out, err = await run(gateway, "status")
+    assert (code, out) == (1, "")
+    assert err.strip() == f"error: wamp.error.not_authorized: {meta.REFUSED}"
+    user = {"WAMPGATE_PASSWORD": TEST_PASSWORD}
+    code, _, err = await run(gateway, "status", "--user", TEST_USER, env=user)
+    assert code == 1 and "role admin" in err and err.count("\n") == 1
+    if "ops" not in userstore.load(gateway.settings.users_file).users:
+        accounts.add(gateway.settings.users_file, "ops", password=OPS_PASSWORD, role="admin")
+    admin = {"WAMPGATE_PASSWORD": OPS_PASSWORD}
+    code, out, _ = await run(gateway, "status", "--json", "--user", "ops", env=admin)
     assert code == 0
     status = json.loads(out)
     assert status["sessions"] >= 5  # four components and this CLI
     regs = {r["uri"]: r for r in status["registrations"]}
     assert regs["demo.calc.add"]["callees"] == 1
     assert "wampgate.catalog.list" in regs
-    code, out, _ = await run(gateway, "status")
+    code, out, _ = await run(gateway, "status", "--user", "ops", env=admin)
     assert code == 0 and "demo.calc.add" in out and "registrations" in out
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from wampgate.contract import defaults
+from wampgate.contract import defaults, uris
 from wampgate.router import permissions, render
 from wampgate.router.config import GatewaySettings
 from wampgate.router.errors import ConfigError
@@ -23,11 +23,6 @@ DEMO_COMPONENTS = {"catalog", "calc", "clock", "echo"}
 
 def settings(tmp_path: Path, **kw: Any) -> GatewaySettings:
     return GatewaySettings(root=ROOT, state_dir=tmp_path, **kw)
-
-
-def roles(cfg: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    realm = cfg["workers"][0]["realms"][0]
-    return {r["name"]: r["permissions"] for r in realm["roles"]}
 
 
 def test_template_defaults_match_the_design() -> None:
@@ -44,11 +39,16 @@ def test_template_defaults_match_the_design() -> None:
 
 def test_rendered_roles_are_the_permission_table(tmp_path: Path) -> None:
     assert "roles" not in render.load_template(ROOT)["workers"][0]["realms"][0]
-    rendered = roles(render.render(render.load_template(ROOT), settings(tmp_path)))
+    realm = render.render(render.load_template(ROOT), settings(tmp_path))["workers"][0]["realms"][0]
+    rendered = {r["name"]: r for r in realm["roles"]}
     assert list(rendered) == list(permissions.ROLES)
-    for name, rules in permissions.ROLES.items():
-        assert len(rendered[name]) == len(rules)
-        for perm, rule in zip(rendered[name], rules, strict=True):
+    for name, role in permissions.ROLES.items():
+        if role.dynamic:
+            assert rendered[name] == {"name": name, "authorizer": uris.ROUTER_AUTHORIZE}
+            continue
+        perms = rendered[name]["permissions"]
+        assert len(perms) == len(role.rules)
+        for perm, rule in zip(perms, role.rules, strict=True):
             assert (perm["uri"], perm["match"]) == (rule.uri, rule.match)
             allowed = {action for action, yes in perm["allow"].items() if yes}
             assert allowed == rule.actions
@@ -57,22 +57,15 @@ def test_rendered_roles_are_the_permission_table(tmp_path: Path) -> None:
 
 def test_anonymous_has_least_privilege() -> None:
     anonymous = permissions.ROLES[defaults.ANONYMOUS_ROLE]
-    assert all(not {"register", "publish"} & r.actions for r in anonymous)
-    assert {r.uri for r in anonymous if r.match == "prefix"} == {
-        "demo.",
-        "wampgate.",
-        # what the bridges serve: Celery tasks to call, brokers' messages to follow
-        "celery.",
-        "amqp.",
-        "zmq.",
-        "kafka.",
-    }
-    bridged = [r for r in anonymous if r.uri in {"amqp.", "zmq.", "kafka."}]
+    assert not anonymous.dynamic
+    assert all(not {"register", "publish"} & r.actions for r in anonymous.rules)
+    granted = {r.uri for r in anonymous.rules if r.actions}
+    # what the bridges serve: Celery tasks to call, brokers' messages to follow
+    assert granted == {"demo.", "wampgate.", "celery.", "amqp.", "zmq.", "kafka."}
+    bridged = [r for r in anonymous.rules if r.uri in {"amqp.", "zmq.", "kafka."}]
     assert all(r.actions == {"subscribe"} for r in bridged)
-    # Meta API: read-only calls only, never the ones that kick sessions.
-    meta = {r.uri for r in anonymous if r.uri.startswith("wamp.")}
-    assert not any("kill" in u or "remove" in u for u in meta)
-    assert permissions.ROLES[defaults.BACKEND_ROLE] == (
+    assert not any(r.uri.startswith("wamp.") for r in anonymous.rules)
+    assert permissions.ROLES[defaults.BACKEND_ROLE].rules == (
         permissions.rule("", "prefix", "call", "register", "publish", "subscribe"),
     )
 

@@ -1,6 +1,6 @@
 // The bridges page: every joined bridge's state, refreshed every two seconds.
 import { el, showConnection } from './ui.js';
-import { Gateway } from './wamp.js';
+import { CATALOG_LIST, Gateway } from './wamp.js';
 
 const STATE_PREFIX = 'wampgate.bridge.state.';
 const REFRESH_MS = 2000;
@@ -9,13 +9,10 @@ const gateway = new Gateway();
 showConnection(gateway);
 const $ = (id) => document.getElementById(id);
 
-/** The state procedures registered now (one per bridge), found through the meta API. */
+/** The state procedures registered now (one per bridge), from the catalog (the meta API is admin-only). */
 async function stateProcedures() {
-  const listing = (await gateway.call('wamp.registration.list')).value;
-  const ids = ['exact', 'prefix', 'wildcard'].flatMap((kind) => listing[kind] || []);
-  const found = await Promise.all(ids.map((id) => gateway.call('wamp.registration.get', [id])
-    .then((r) => r.value && r.value.uri).catch(() => null)));
-  return found.filter((uri) => uri && uri.startsWith(STATE_PREFIX)).sort();
+  const entries = (await gateway.call(CATALOG_LIST)).value;
+  return entries.map((e) => e.uri).filter((uri) => uri.startsWith(STATE_PREFIX)).sort();
 }
 
 function card(state) {
