@@ -7,6 +7,7 @@ import datetime
 import json
 import os
 import ssl
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -48,9 +49,11 @@ def tls_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         del os.environ["WAMPGATE_HTTP_SECRET"]
 
 
-def _post(gw: Gateway, query: str, body: bytes) -> tuple[int, dict[str, object]]:
+def _post(
+    gw: Gateway, query: str, body: bytes, path: str = "publish"
+) -> tuple[int, dict[str, object]]:
     context = ssl.create_default_context(cafile=str(gw.settings.tls_cert))
-    url = f"https://127.0.0.1:{gw.settings.port}/publish?{query}"
+    url = f"https://127.0.0.1:{gw.settings.port}/{path}?{query}"
     request = urllib.request.Request(
         url, data=body, method="POST", headers={"Content-Type": "application/json"}
     )
@@ -105,3 +108,51 @@ async def test_signed_publish_is_delivered_and_replay_unsigned_stale_refused(
 
 def test_bridge_secret_is_not_in_the_rendered_config(tls_gateway: Gateway) -> None:
     assert SECRET not in (tls_gateway.settings.node_dir / "config.json").read_text()
+
+
+async def test_signed_call_answers_unsigned_and_forged_refused(tls_gateway: Gateway) -> None:
+    body = json.dumps({"procedure": "demo.calc.add", "args": [2, 3]}).encode()
+    status, answer = await asyncio.to_thread(_post, tls_gateway, _signed(body), body, "call")
+    assert (status, answer) == (200, {"args": [5]})
+    status, _ = await asyncio.to_thread(_post, tls_gateway, "", body, "call")
+    assert status == 400
+    forged = httpsign.sign(KEY, "not-the-secret", body, datetime.datetime.now(datetime.UTC))
+    status, _ = await asyncio.to_thread(_post, tls_gateway, forged.query(), body, "call")
+    assert status == 401
+    # The bridge acts as role user: no meta API through it either.
+    body = json.dumps({"procedure": "wamp.session.list"}).encode()
+    status, answer = await asyncio.to_thread(_post, tls_gateway, _signed(body), body, "call")
+    assert answer["error"] == "wamp.error.not_authorized"  # Crossbar answers 200 with it
+
+
+def _security_md_example() -> str:
+    text = (ROOT / "SECURITY.md").read_text()
+    after = text.split("<!-- http-bridge-example -->\n```sh\n", 1)[1]
+    return after.split("```", 1)[0]
+
+
+async def test_the_curl_example_in_security_md_runs_as_written(tls_gateway: Gateway) -> None:
+    env = {
+        **os.environ,
+        "GW": f"https://127.0.0.1:{tls_gateway.settings.port}",
+        "CURL_CA_BUNDLE": str(tls_gateway.settings.tls_cert),
+        "WAMPGATE_HTTP_KEY": KEY,
+        "WAMPGATE_HTTP_SECRET": SECRET,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+    }
+    cafile = str(tls_gateway.settings.tls_cert)
+    async with (
+        connect(tls_gateway.settings.url, cafile=cafile) as listener,
+        listener.subscribe("demo.hooks.ci") as hooks,
+    ):
+        proc = await asyncio.create_subprocess_exec(
+            "bash", "-euo", "pipefail", "-c", _security_md_example(),
+            env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(proc.communicate(), 60)
+        assert proc.returncode == 0, err.decode()
+        text = out.decode()  # two JSON answers, one after the other
+        published, end = json.JSONDecoder().raw_decode(text)
+        called = json.loads(text[end:])
+        assert isinstance(published["id"], int) and called == {"args": [5]}
+        assert (await hooks.next(timeout=10)).args == ("build passed",)
