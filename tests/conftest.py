@@ -7,12 +7,14 @@ boot-complete and every component logged its WAMP join.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from wampgate.clients import Session, connect
-from wampgate.router import accounts
+from wampgate.contract import env
+from wampgate.router import accounts, tlscert
 from wampgate.router.config import GatewaySettings
 from wampgate.router.launcher import Gateway
 
@@ -23,6 +25,8 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 #: A named user of the session gateway (role ``user``: may publish on ``demo.``).
 TEST_USER = "tester"
 TEST_PASSWORD = "tester-password-for-the-suite"
+#: The HTTP bridge key and secret of the TLS gateway.
+HTTP_KEY, HTTP_SECRET = "ci", "bridge-secret-for-the-suite"
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +46,31 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         yield gw
     finally:
         gw.stop()
+
+
+@pytest.fixture(scope="session")
+def tls_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    """A second gateway, TLS only (a dev certificate), with the signed HTTP bridge on."""
+    state = tmp_path_factory.mktemp("tlsgw")
+    tlscert.dev_cert(state / "cert.pem", state / "key.pem")
+    settings = GatewaySettings(
+        root=ROOT,
+        state_dir=state,
+        port=free_port(),
+        echo_port=free_port(),
+        tls_cert=state / "cert.pem",
+        tls_key=state / "key.pem",
+        http_key=HTTP_KEY,
+    )
+    os.environ[env.HTTP_SECRET] = HTTP_SECRET
+    gw = Gateway(settings)
+    try:
+        gw.start()
+        gw.wait_ready(timeout=90)
+        yield gw
+    finally:
+        gw.stop()
+        del os.environ[env.HTTP_SECRET]
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""A second gateway, TLS only, with the signed HTTP bridge on."""
+"""The TLS-only gateway with the signed HTTP bridge on (``tls_gateway`` in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -10,43 +10,17 @@ import ssl
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from wampgate.clients import ConnectError, connect
-from wampgate.router import httpsign, tlscert
-from wampgate.router.config import GatewaySettings
+from wampgate.router import httpsign
 from wampgate.router.launcher import Gateway
 
-from tests.helpers import free_port
+from tests.conftest import HTTP_KEY, HTTP_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
-KEY, SECRET = "ci", "bridge-secret-for-the-suite"
-
-
-@pytest.fixture(scope="module")
-def tls_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
-    state = tmp_path_factory.mktemp("tlsgw")
-    tlscert.dev_cert(state / "cert.pem", state / "key.pem")
-    settings = GatewaySettings(
-        root=ROOT,
-        state_dir=state,
-        port=free_port(),
-        echo_port=free_port(),
-        tls_cert=state / "cert.pem",
-        tls_key=state / "key.pem",
-        http_key=KEY,
-    )
-    os.environ["WAMPGATE_HTTP_SECRET"] = SECRET
-    gw = Gateway(settings)
-    try:
-        gw.start()
-        gw.wait_ready(timeout=90)
-        yield gw
-    finally:
-        gw.stop()
-        del os.environ["WAMPGATE_HTTP_SECRET"]
+KEY, SECRET = HTTP_KEY, HTTP_SECRET
 
 
 def _post(
