@@ -67,7 +67,8 @@ def merge(
     return [
         known.get(uri) or _entry(uri, {})
         for uri in sorted(set(registered))
-        if not uri.startswith(uris.CATALOG_COMPONENT_PREFIX)
+        # Neither the components' own describers nor what the router serves to Crossbar.
+        if not uri.startswith((uris.CATALOG_COMPONENT_PREFIX, uris.ROUTER_PREFIX))
     ]
 
 

@@ -10,7 +10,12 @@ from wampgate.contract import uris
 
 def test_merge_describes_known_and_lists_unknown() -> None:
     described = [("calc", calc.api.describe())]
-    registered = [uris.CALC_ADD, "other.thing", uris.CATALOG_COMPONENT_PREFIX + "calc"]
+    registered = [
+        uris.CALC_ADD,
+        "other.thing",
+        uris.CATALOG_COMPONENT_PREFIX + "calc",
+        uris.ROUTER_AUTHORIZE,
+    ]
     merged = catalog.merge(registered, described)
     assert [m["uri"] for m in merged] == [uris.CALC_ADD, "other.thing"]
     assert merged[0]["component"] == "calc"
