@@ -7,9 +7,11 @@ boot-complete and every component logged its WAMP join.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from wampgate.clients import Session, connect
@@ -25,8 +27,22 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 #: A named user of the session gateway (role ``user``: may publish on ``demo.``).
 TEST_USER = "tester"
 TEST_PASSWORD = "tester-password-for-the-suite"
+#: An operator of the gateways that need one (role ``admin``: the meta API).
+ADMIN, ADMIN_PASSWORD = "operator", "operator-password-for-the-suite"
+GatewayT = TypeVar("GatewayT", bound=Gateway)
 #: The HTTP bridge key and secret of the TLS gateway.
 HTTP_KEY, HTTP_SECRET = "ci", "bridge-secret-for-the-suite"
+
+
+@contextlib.contextmanager
+def running(gw: GatewayT) -> Iterator[GatewayT]:
+    """``gw`` started and ready (Crossbar booted, every component joined), stopped after."""
+    try:
+        gw.start()
+        gw.wait_ready(timeout=90)
+        yield gw
+    finally:
+        gw.stop()
 
 
 @pytest.fixture(scope="session")
@@ -39,13 +55,8 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         clock_interval=0.25,
     )
     accounts.add(settings.users_file, TEST_USER, password=TEST_PASSWORD)
-    gw = Gateway(settings)
-    try:
-        gw.start()
-        gw.wait_ready(timeout=90)
+    with running(Gateway(settings)) as gw:
         yield gw
-    finally:
-        gw.stop()
 
 
 @pytest.fixture(scope="session")
@@ -63,13 +74,10 @@ def tls_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         http_key=HTTP_KEY,
     )
     os.environ[env.HTTP_SECRET] = HTTP_SECRET
-    gw = Gateway(settings)
     try:
-        gw.start()
-        gw.wait_ready(timeout=90)
-        yield gw
+        with running(Gateway(settings)) as gw:
+            yield gw
     finally:
-        gw.stop()
         del os.environ[env.HTTP_SECRET]
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from wampgate.clients.sync import connect_sync
+from wampgate.clients.sync import SyncSession, connect_sync
 from wampgate.contract import uris
 from wampgate.router import accounts, render
 from wampgate.router.config import GatewaySettings
@@ -26,7 +26,7 @@ from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
-from tests.conftest import ROOT, TEST_PASSWORD, TEST_USER
+from tests.conftest import ADMIN, ADMIN_PASSWORD, ROOT, TEST_PASSWORD, TEST_USER, running
 from tests.helpers import free_port
 from tests.robustness.figures import record
 from tests.robustness.wire import ANSWER_TIMEOUT, Peer
@@ -71,13 +71,9 @@ def tight(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         echo_port=free_port(),
     )
     accounts.add(settings.users_file, TEST_USER, password=TEST_PASSWORD)
-    gw = TightGateway(settings)
-    try:
-        gw.start()
-        gw.wait_ready(timeout=90)
+    accounts.add(settings.users_file, ADMIN, password=ADMIN_PASSWORD, role="admin")
+    with running(TightGateway(settings)) as gw:
         yield gw
-    finally:
-        gw.stop()
 
 
 def router_worker_pid(gateway: Gateway) -> int:
@@ -185,15 +181,16 @@ def test_max_connections(tight: Gateway) -> None:
             peer.close()
 
 
-def _session_ids(peer: Peer) -> list[int]:
-    return list(peer.call_text(uris.META_SESSION_LIST, "[]")[3][0])
+def _session_ids(admin: SyncSession) -> list[int]:
+    return list(admin.call(uris.META_SESSION_LIST))
 
 
 def test_slow_reader_is_dropped_and_memory_returns(tight: Gateway) -> None:
     url = tight.settings.url
     worker = router_worker_pid(tight)
     publisher = connect_sync(url, authid=TEST_USER, password=TEST_PASSWORD)
-    watcher = Peer.join(url)
+    # Only an admin may list sessions.
+    watcher = connect_sync(url, authid=ADMIN, password=ADMIN_PASSWORD)
     baseline = rss_mib(worker)
     # A tiny receive buffer and a one-message client queue: it stops reading for real.
     sock = socket.socket()
