@@ -61,10 +61,25 @@ def _allowed(permission: dict[str, Any]) -> list[str]:
     return [action for action in _ACTIONS if allow.get(action)]
 
 
+def _permissions(role: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
+    """A role's permissions, and what its dynamic authorizer adds (the table is its source)."""
+    if "authorizer" not in role:
+        return list(role.get("permissions", [])), ""
+    from wampgate.router import permissions
+
+    known = permissions.ROLES.get(str(role.get("name")))
+    if known is None:
+        return [], f"whatever {role['authorizer']} allows"
+    rules = [permissions.crossbar_permission(r) for r in known.rules]
+    own = ", ".join(a for a in _ACTIONS if a in known.own_prefix_actions)
+    return rules, f"{own} on the user's own prefixes"
+
+
 def describe_role(role: dict[str, Any]) -> str:
     """One line: what a role may do, e.g. ``call, subscribe on demo.*; call wamp.session.count``."""
     grouped: dict[tuple[str, ...], list[str]] = {}
-    for permission in role.get("permissions", []):
+    rules, more = _permissions(role)
+    for permission in rules:
         actions = tuple(_allowed(permission))
         if not actions:
             continue
@@ -72,9 +87,8 @@ def describe_role(role: dict[str, Any]) -> str:
         if permission.get("match") == "prefix":
             uri = f"{uri}*" if uri else "every URI"
         grouped.setdefault(actions, []).append(uri)
-    if not grouped:
-        return "nothing"
-    return "; ".join(f"{', '.join(a)} on {', '.join(uris)}" for a, uris in grouped.items())
+    parts = [f"{', '.join(a)} on {', '.join(uris)}" for a, uris in grouped.items()]
+    return "; ".join([*parts, more] if more else parts) or "nothing"
 
 
 def _router(config: dict[str, Any]) -> dict[str, Any]:

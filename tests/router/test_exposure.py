@@ -69,6 +69,9 @@ def test_the_report_names_addresses_ports_and_rights(tmp_path: Path) -> None:
     user = next(line for line in lines if "as role user" in line)
     assert f"users of {settings.users_file} signing in with wampcra" in text
     assert "publish on demo.*" in user and "register" not in user
+    assert user.endswith("call, subscribe, publish on the user's own prefixes")
+    service = next(line for line in lines if "as role service" in line)
+    assert "call, subscribe, publish, register on the user's own prefixes" in service
     assert "as role backend" not in text  # only on the backend socket
     assert str(settings.socket_path) in lines[-1]
 
