@@ -51,7 +51,11 @@ def test_uncarriable_arguments_get_invalid_argument(peer: Peer, procedure: str, 
 
 def _json_values() -> st.SearchStrategy[Any]:
     # Unbounded integers and every code point, lone surrogates included.
-    text = st.text(st.characters(exclude_categories=()), max_size=8)
+    # A string that starts with NUL is binary in WAMP's JSON (base64 after the NUL);
+    # what happens to malformed ones is tested on its own below.
+    text = st.text(st.characters(exclude_categories=()), max_size=8).filter(
+        lambda t: not t.startswith("\x00")
+    )
     scalars = st.none() | st.booleans() | st.integers() | st.floats() | text
     return st.recursive(
         scalars,
@@ -100,6 +104,20 @@ def test_random_json_arguments_are_all_answered(peer: Peer, demo_procedures: lis
     total = len(unanswered) + sum(kinds.values())
     record("random_json_calls", {"calls": total, "unanswered": len(unanswered), "answers": kinds})
     assert unanswered == [], f"{len(unanswered)} of {total} calls unanswered: {unanswered[:3]}"
+
+
+def test_malformed_binary_closes_only_that_connection(url: str, session: Session) -> None:
+    """A NUL-prefixed string that is not base64 is a protocol error: that peer alone is closed."""
+    peer = Peer.join(url)
+    try:
+        peer.send_text(json.dumps([48, peer.next_id(), {}, uris.ECHO, ["\x00not base64!"]]))
+        with pytest.raises(ConnectionClosed):
+            peer.answer(1)
+    finally:
+        peer.close()
+    other = Peer.join(url)
+    assert other.call_text(uris.CALC_ADD, "[2, 3]")[3] == [5]
+    other.close()
 
 
 async def _probe(session: Session, stop: asyncio.Event, latencies: list[float]) -> int:
