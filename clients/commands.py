@@ -186,6 +186,7 @@ def up(args: argparse.Namespace) -> int:
         expose_all=args.expose_all or None,
         port=args.port,
         echo_port=args.echo_port,
+        rawsocket_port=args.rawsocket_port,
         realm=args.gateway_realm,
         state_dir=args.state_dir,
         tls_cert=args.tls_cert,

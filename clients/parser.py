@@ -152,6 +152,11 @@ def _add_gateway_commands(sub: Any) -> None:
     p.add_argument(
         "--echo-port", type=int, help=f"echo server port (env {env.ECHO_PORT}, default 9000)"
     )
+    p.add_argument(
+        "--rawsocket-port",
+        type=int,
+        help=f"WAMP over RawSocket for clients (env {env.RAWSOCKET_PORT}, default 8081; 0: off)",
+    )
     p.add_argument("--realm", dest="gateway_realm", help=f"realm (env {env.REALM}, default realm1)")
     p.add_argument(
         "--state-dir", help="secret, rendered config and logs (default .wampgate/ in the checkout)"

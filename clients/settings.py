@@ -11,6 +11,7 @@ from typing import Any, Final, Literal, get_args
 from urllib.parse import urlsplit
 
 from autobahn.asyncio.component import Component
+from autobahn.rawsocket.util import parse_url as parse_rs_url
 from autobahn.wamp.exception import InvalidUriError
 from autobahn.wamp.message import check_or_raise_uri
 from autobahn.websocket.util import parse_url
@@ -57,6 +58,11 @@ def check_uri(uri: str, match: str = "exact") -> str:
     return uri
 
 
+def is_rawsocket(url: str) -> bool:
+    """Whether ``url`` names WAMP over RawSocket (``rs://`` or, with TLS, ``rss://``)."""
+    return url.startswith(("rs://", "rss://"))
+
+
 def _positive(name: str, value: float | None, *, optional: bool = False) -> None:
     if value is None and optional:
         return
@@ -99,11 +105,11 @@ class ClientSettings:
 
     def __post_init__(self) -> None:
         try:
-            parse_url(self.url)
-        except ValueError as exc:
+            (parse_rs_url if is_rawsocket(self.url) else parse_url)(self.url)
+        except (ValueError, RuntimeError) as exc:
             raise UsageError(
-                f"url {self.url!r} is not a WebSocket URL ({exc}); "
-                f"expected ws://HOST:PORT/PATH, e.g. {DEFAULT_URL}"
+                f"url {self.url!r} is not a WebSocket or RawSocket URL ({exc}); "
+                f"expected ws://HOST:PORT/PATH (e.g. {DEFAULT_URL}) or rs://HOST:PORT"
             ) from None
         if self.serializer not in SERIALIZERS:
             raise UsageError(
@@ -120,10 +126,13 @@ class ClientSettings:
         return None if self.call_timeout is None else math.ceil(self.call_timeout)
 
     def component(self, is_fatal: Callable[[BaseException], bool] | None = None) -> Component:
-        transport: dict[str, Any] = {
-            "type": "websocket",
-            "url": self.url,
-            "serializers": [self.serializer],
+        # rs://HOST:PORT: WAMP over RawSocket (one serializer); else WebSocket.
+        transport: dict[str, Any] = (
+            {"type": "rawsocket", "url": self.url, "serializer": self.serializer}
+            if is_rawsocket(self.url)
+            else {"type": "websocket", "url": self.url, "serializers": [self.serializer]}
+        )
+        transport |= {
             "max_retries": -1,
             "initial_retry_delay": self.initial_retry_delay,
             "max_retry_delay": self.max_retry_delay,

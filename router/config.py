@@ -63,6 +63,9 @@ class GatewaySettings:
     host: str = defaults.HOST
     port: int = defaults.PORT
     echo_port: int = defaults.ECHO_PORT
+    #: WAMP over RawSocket for clients on this port; ``None``: not served (``wampgate up``
+    #: serves it on :data:`~wampgate.contract.defaults.RAWSOCKET_PORT` unless given 0).
+    rawsocket_port: int | None = None
     realm: str = defaults.REALM
     python: str = field(default_factory=lambda: sys.executable)
     clock_interval: float = defaults.CLOCK_INTERVAL
@@ -78,8 +81,13 @@ class GatewaySettings:
         parse_host(self.host, expose_all=self.expose_all)
         _check_port("port", self.port)
         _check_port("echo port", self.echo_port)
-        if self.port == self.echo_port:
-            raise ConfigError(f"the web port and the echo port are both {self.port}")
+        ports = {"web": self.port, "echo": self.echo_port}
+        if self.rawsocket_port is not None:
+            ports["rawsocket"] = _check_port("rawsocket port", self.rawsocket_port)
+        for name, port in ports.items():
+            same = [other for other, p in ports.items() if p == port and other != name]
+            if same:
+                raise ConfigError(f"the {name} port and the {same[0]} port are both {port}")
         if not self.realm or " " in self.realm:
             raise ConfigError(f"realm {self.realm!r} is not a valid realm name")
 
@@ -97,8 +105,10 @@ class GatewaySettings:
             "state_dir": Path(env.get(names.STATE_DIR, root / defaults.STATE_DIR_NAME)),
             "port": _port_from_env(env, names.PORT, defaults.PORT),
             "echo_port": _port_from_env(env, names.ECHO_PORT, defaults.ECHO_PORT),
+            "rawsocket_port": _port_from_env(env, names.RAWSOCKET_PORT, defaults.RAWSOCKET_PORT),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
+        values["rawsocket_port"] = values["rawsocket_port"] or None  # 0: not served
         values["state_dir"] = Path(values["state_dir"]).resolve()
         return cls(root=root, **values)
 
@@ -136,6 +146,13 @@ class GatewaySettings:
             allow_origins=self.allow_origins,
             http_key=self.http_key,
         )
+
+    @property
+    def rawsocket_url(self) -> str | None:
+        """Where clients reach WAMP over RawSocket (``rs://HOST:PORT``), if it is served."""
+        if self.rawsocket_port is None:
+            return None
+        return f"rs{'s' if self.tls_cert else ''}://{self.host}:{self.rawsocket_port}"
 
     @property
     def url(self) -> str:

@@ -147,6 +147,10 @@ def report(
         lines.append("  " + ", ".join(urls))
     echo_urls = ", ".join(_scheme_url(a, echo_port, "", "ws") for a in addresses)
     lines.append(f"  {echo_urls} (echo server)")
+    for raw in (t for t in router["transports"] if t.get("id") == "clients"):
+        raw_port = int(raw["endpoint"]["port"])
+        raw_urls = ", ".join(_scheme_url(a, raw_port, "", "rs").rstrip("/") for a in addresses)
+        lines.append(f"  {raw_urls} (WAMP over RawSocket, the same sign-in as /ws)")
     lines.append("  pages and echo: anyone who can reach the ports")
     for name, path in paths.items():
         if path.get("type") == "websocket":

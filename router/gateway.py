@@ -117,6 +117,8 @@ class Gateway:
         self._log = NodeLog(render.components(config))
         check_port_free(settings.host, settings.port, "web")
         check_port_free(settings.host, settings.echo_port, "echo")
+        if settings.rawsocket_port is not None:
+            check_port_free(settings.host, settings.rawsocket_port, "rawsocket")
         if len(str(settings.socket_path).encode()) > 100:
             raise GatewayError(f"state dir path too long for a unix socket: {settings.socket_path}")
         if not settings.vendor_dir.is_dir():

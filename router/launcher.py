@@ -33,6 +33,8 @@ def announce(gateway: Gateway) -> None:
         settings.host,
         settings.port,
     )
+    if settings.rawsocket_url is not None:
+        log.info("WAMP over RawSocket: %s (msgpack, cbor, json)", settings.rawsocket_url)
     address = exposure.parse_host(settings.host, expose_all=True)
     if not exposure.is_loopback(address):
         config = json.loads((settings.node_dir / "config.json").read_text())

@@ -58,9 +58,24 @@ def _router(config: dict[str, Any]) -> dict[str, Any]:
     return _one([w for w in config.get("workers", []) if w.get("type") == "router"], "router")
 
 
-def _transport(router: dict[str, Any], kind: str) -> dict[str, Any]:
-    transports = router.get("transports", [])
-    return _one([t for t in transports if t.get("type") == kind], f"{kind} transport")
+#: The ids of the RawSocket transports: components join on the first, clients on the second.
+BACKEND_TRANSPORT, CLIENT_RAWSOCKET = "backend", "clients"
+
+
+def _transport(router: dict[str, Any], kind: str, id: str | None = None) -> dict[str, Any]:
+    transports = [t for t in router.get("transports", []) if t.get("type") == kind]
+    if id is not None:
+        transports = [t for t in transports if t.get("id") == id]
+    return _one(transports, f"{kind} transport" + (f" with id {id!r}" if id else ""))
+
+
+def _render_client_rawsocket(router: dict[str, Any], settings: GatewaySettings) -> None:
+    clients = _transport(router, "rawsocket", CLIENT_RAWSOCKET)
+    if settings.rawsocket_port is None:
+        router["transports"].remove(clients)
+        return
+    clients["endpoint"]["interface"] = settings.host
+    clients["endpoint"]["port"] = settings.rawsocket_port
 
 
 def is_file_target(target: str) -> bool:
@@ -156,10 +171,11 @@ def render(
         component["realm"] = settings.realm
     realm["roles"] = permissions.crossbar_roles()
     _render_web(_transport(router, "web"), settings)
-    _transport(router, "rawsocket")["endpoint"] = {
+    _transport(router, "rawsocket", BACKEND_TRANSPORT)["endpoint"] = {
         "type": "unix",
         "path": str(settings.socket_path),
     }
+    _render_client_rawsocket(router, settings)
     for worker in config["workers"]:
         if (target := component_target(worker)) is not None:
             _render_component(worker, target, settings)

@@ -2,13 +2,15 @@
 
 :func:`secure` adds to a rendered node configuration, purely:
 
-- on ``/ws``: WAMP-CRA and WAMP-Cryptosign sign-in through the router-side
-  authenticators of :mod:`wampgate.router.authenticator`, which read the users
-  file at every attempt (the file's path is all the config holds);
+- on ``/ws`` and the clients' RawSocket transport (id ``clients``): WAMP-CRA
+  and WAMP-Cryptosign sign-in through the router-side authenticators of
+  :mod:`wampgate.router.authenticator`, which read the users file at every
+  attempt (the file's path is all the config holds);
 - ``allowed_origins`` on ``/ws``: the gateway's own origin plus the listed ones
   (clients that send no ``Origin``, i.e. not browsers, are not affected);
-- TLS on the web transport when a certificate and key are given (then only
-  https/wss is served on that port, ``/echo`` included);
+- TLS on the web transport and the clients' RawSocket transport when a
+  certificate and key are given (then only https/wss is served on the web
+  port, ``/echo`` included, and only TLS on the RawSocket port);
 - the HTTP bridge (``POST /publish``, ``POST /call``) only when a key is
   configured; its secret stays in the environment: the config holds a
   random placeholder that :class:`wampgate.router.guard.RouterGuard` swaps for
@@ -109,16 +111,20 @@ def secure(
     web = next(t for t in router["transports"] if t.get("type") == "web")
     paths = web["paths"]
     ws = paths["ws"]
-    auth = ws.setdefault("auth", {})
-    auth.pop("ticket", None)
-    auth["wampcra"] = _function_auth("create_wampcra", sec.users_file)
-    auth["cryptosign"] = _function_auth("create_cryptosign", sec.users_file)
+    rawsockets = [t for t in router["transports"] if t.get("id") == "clients"]
+    for transport in (ws, *rawsockets):
+        auth = transport.setdefault("auth", {})
+        auth.pop("ticket", None)
+        auth["wampcra"] = _function_auth("create_wampcra", sec.users_file)
+        auth["cryptosign"] = _function_auth("create_cryptosign", sec.users_file)
     ws.setdefault("options", {})["allowed_origins"] = [
         *own_origins(host, port, sec.tls),
         *sec.allow_origins,
     ]
     if sec.tls:
-        web["endpoint"]["tls"] = {"key": str(sec.tls_key), "certificate": str(sec.tls_cert)}
+        for transport in (web, *rawsockets):
+            tls = {"key": str(sec.tls_key), "certificate": str(sec.tls_cert)}
+            transport["endpoint"]["tls"] = tls
     if sec.http_key:
         paths["publish"] = _bridge("publisher", realm, sec)
         paths["call"] = _bridge("caller", realm, sec)

@@ -52,6 +52,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         state_dir=tmp_path_factory.mktemp("gw"),
         port=free_port(),
         echo_port=free_port(),
+        rawsocket_port=free_port(),
         clock_interval=0.25,
     )
     accounts.add(settings.users_file, TEST_USER, password=TEST_PASSWORD)
@@ -84,6 +85,13 @@ def tls_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
 @pytest.fixture(scope="session")
 def url(gateway: Gateway) -> str:
     return gateway.settings.url
+
+
+@pytest.fixture(scope="session")
+def rawsocket_url(gateway: Gateway) -> str:
+    """The session gateway's client RawSocket transport, ``rs://127.0.0.1:PORT``."""
+    assert gateway.settings.rawsocket_url is not None
+    return gateway.settings.rawsocket_url
 
 
 @pytest.fixture(scope="session")

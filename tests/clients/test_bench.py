@@ -95,6 +95,8 @@ async def test_bench_writes_table_json_and_plot(gateway: Gateway, tmp_path: Path
         "4",
         "--subscribers",
         "3",
+        "--rawsocket-url",
+        str(gateway.settings.rawsocket_url),
         "--state-dir",
         str(gateway.settings.state_dir),
         "--json",

@@ -43,10 +43,20 @@ def test_unknown_match() -> None:
         check_uri("demo.x", "regex")
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/ws", "127.0.0.1:8080", "ws://h:x/ws", ""])
-def test_urls_must_be_websocket_urls(url: str) -> None:
-    with pytest.raises(errors.UsageError, match=r"not a WebSocket URL.*ws://HOST:PORT/PATH"):
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8080/ws", "127.0.0.1:8080", "ws://h:x/ws", "", "rs://h:x"]
+)
+def test_urls_must_be_websocket_or_rawsocket_urls(url: str) -> None:
+    with pytest.raises(
+        errors.UsageError, match=r"not a WebSocket or RawSocket URL.*ws://HOST:PORT/PATH"
+    ):
         ClientSettings(url=url)
+
+
+def test_rawsocket_urls_take_one_serializer() -> None:
+    transport = ClientSettings(url="rs://127.0.0.1:8081", serializer="cbor").component()
+    (chosen,) = transport._transports
+    assert (chosen.type, chosen.serializers) == ("rawsocket", ["cbor"])
 
 
 @pytest.mark.parametrize("value", [0, -1, -0.5, float("nan"), "1", True])

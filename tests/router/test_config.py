@@ -35,6 +35,8 @@ def test_defaults_come_from_the_contract(tmp_path: Path) -> None:
         ({"port": 0}, "not a TCP port"),
         ({"port": 70000}, "not a TCP port"),
         ({"port": 9100, "echo_port": 9100}, "both 9100"),
+        ({"port": 9101, "rawsocket_port": 9101}, "web port and the rawsocket port are both 9101"),
+        ({"rawsocket_port": 0}, "rawsocket port 0 is not a TCP port"),
         ({"realm": ""}, "not a valid realm"),
     ],
 )
@@ -51,6 +53,10 @@ def test_settings_from_env(tmp_path: Path) -> None:
     }
     s = GatewaySettings.from_env(ROOT, env, port=18001)
     assert (s.host, s.port, s.echo_port, s.state_dir) == ("127.0.0.3", 18001, 9000, tmp_path)
+    assert s.rawsocket_port == defaults.RAWSOCKET_PORT  # wampgate up serves RawSocket
+    off = GatewaySettings.from_env(ROOT, {"WAMPGATE_RAWSOCKET_PORT": "0"})
+    assert (off.rawsocket_port, off.rawsocket_url) == (None, None)
+    assert GatewaySettings.from_env(ROOT, {}, rawsocket_port=18002).rawsocket_port == 18002
     with pytest.raises(ConfigError, match="WAMPGATE_ECHO_PORT='x' is not a port number"):
         GatewaySettings.from_env(ROOT, {"WAMPGATE_ECHO_PORT": "x"})
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from wampgate.contract import defaults, uris
-from wampgate.router import permissions, render
+from wampgate.router import permissions, render, tlscert
 from wampgate.router.config import GatewaySettings
 from wampgate.router.errors import ConfigError
 from wampgate.router.preflight import check_config, crossbar_executable
@@ -107,6 +107,35 @@ def test_render_applies_the_settings_to_every_listener(tmp_path: Path) -> None:
     assert render.load_template(ROOT)["workers"][0]["realms"][0]["name"] == "realm1"
 
 
+def _client_rawsockets(cfg: dict[str, Any]) -> list[dict[str, Any]]:
+    return [t for t in cfg["workers"][0]["transports"] if t.get("id") == render.CLIENT_RAWSOCKET]
+
+
+def test_client_rawsocket_is_served_only_when_given_a_port(tmp_path: Path) -> None:
+    template = render.load_template(ROOT)
+    assert _client_rawsockets(render.render(template, settings(tmp_path))) == []
+    s = settings(tmp_path, host="127.0.0.2", rawsocket_port=18124)
+    (clients,) = _client_rawsockets(render.render(template, s))
+    assert clients["endpoint"] == {"type": "tcp", "interface": "127.0.0.2", "port": 18124}
+    assert clients["serializers"] == ["msgpack", "cbor", "json"]
+    # The same doors as /ws: anonymous, or a named user from the store.
+    assert set(clients["auth"]) == {"anonymous", "wampcra", "cryptosign"}
+    assert clients["auth"]["anonymous"]["role"] == defaults.ANONYMOUS_ROLE
+    assert s.rawsocket_url == "rs://127.0.0.2:18124"
+    # The backend transport stays where components join.
+    backend = render._transport(render.render(template, s)["workers"][0], "rawsocket", "backend")
+    assert backend["endpoint"] == {"type": "unix", "path": str(s.socket_path)}
+
+
+def test_client_rawsocket_gets_tls_with_the_web_port(tmp_path: Path) -> None:
+    cert, key = tmp_path / "dev.crt", tmp_path / "dev.key"
+    tlscert.dev_cert(cert, key)
+    s = settings(tmp_path, rawsocket_port=18124, tls_cert=cert, tls_key=key)
+    (clients,) = _client_rawsockets(render.render(render.load_template(ROOT), s))
+    assert clients["endpoint"]["tls"] == {"key": str(key), "certificate": str(cert)}
+    assert s.rawsocket_url == "rss://127.0.0.1:18124"
+
+
 def test_components_may_live_outside_the_package(tmp_path: Path) -> None:
     root = checkout_copy(
         tmp_path,
@@ -154,7 +183,7 @@ def test_crossbar_check_accepts_the_rendered_config_and_explains_a_broken_one(
     tmp_path: Path,
 ) -> None:
     # With the HTTP bridge on, so that Crossbar checks its paths too.
-    s = dataclasses.replace(settings(tmp_path), http_key="ci")
+    s = dataclasses.replace(settings(tmp_path), http_key="ci", rawsocket_port=18125)
     env = {"WAMPGATE_BACKEND_SECRET": "test-secret", "PATH": "/usr/bin:/bin"}
     cfg = render.render(render.load_template(ROOT), s)
     render.write(cfg, s.node_dir)
