@@ -294,7 +294,9 @@ async def test_named_user_signs_in_and_publishes(
     await page.fill("#login-user", TEST_USER)
     await page.fill("#login-password", "wrong-password")
     await page.click("#login-form button[type=submit]")
-    await expect(page.locator("#login-error")).to_contain_text("Sign-in refused: wamp.error.")
+    await expect(page.locator("#login-error")).to_have_text(
+        "Sign-in refused: wrong user name or password."
+    )
     await expect(page.locator("#pub-form")).to_be_hidden()
     await page.fill("#login-password", TEST_PASSWORD)
     await page.click("#login-form button[type=submit]")
@@ -311,3 +313,16 @@ async def test_named_user_signs_in_and_publishes(
     await screenshot(page, "topics-publish")
     # The refused sign-in above makes the browser log nothing; errors stay empty.
     assert console.errors == []
+
+
+async def test_unknown_user_is_refused_like_a_wrong_password(
+    page: Page, gateway: Gateway, console: Console
+) -> None:
+    await page.goto(f"{base(gateway)}/topics.html")
+    await page.fill("#login-user", "nobody-by-this-name")
+    await page.fill("#login-password", "whatever")
+    await page.click("#login-form button[type=submit]")
+    await expect(page.locator("#login-error")).to_have_text(
+        "Sign-in refused: wrong user name or password."
+    )
+    await expect(page.locator("#pub-form")).to_be_hidden()

@@ -144,7 +144,9 @@ $('login-form').addEventListener('submit', (event) => {
       $('login-password').value = '';
       showPublisher(true);
     } else if (detail.state === 'closed' && publisher && publisher.lastError) {
-      $('login-error').textContent = `Sign-in refused: ${publisher.lastError}`;
+      $('login-error').textContent = publisher.loginRefused
+        ? 'Sign-in refused: wrong user name or password.'
+        : `Sign-in refused: ${publisher.lastError}`;
       showPublisher(false);
     }
   });

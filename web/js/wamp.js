@@ -180,6 +180,9 @@ export class Gateway extends EventTarget {
     this.session = null;
     if (details && typeof details.reason === 'string' && details.reason.startsWith('wamp.error.')) {
       this.lastError = `${details.reason}${details.message ? `: ${details.message}` : ''}`;
+      // An unknown user and a wrong password read the same (the CLI's words).
+      this.loginRefused = Boolean(this.authid)
+        && /authentication|not_authorized|no_such_principal/.test(details.reason);
       // A refused login (or an unknown realm) is refused again: do not retry it.
       if (/authentication|not_authorized|no_such_realm|no_such_role|no_auth_method/.test(details.reason)) {
         this._setState('closed', { reason: this.lastError });
