@@ -15,7 +15,8 @@ protocols (client protocols, e.g. router links, are left alone):
   violation, closes its own connection with one log line and no payload.
 
 The HELLO timer starts when the protocol gets its connection and closes it
-if no WAMP session has joined by ``hello_timeout``.
+if no WAMP session has joined by ``hello_timeout``; losing the connection
+cancels it (a session that joined and left is not reported as never joined).
 """
 
 from __future__ import annotations
@@ -101,7 +102,15 @@ def _start_hello_timer(proto: Any, limits: Limits) -> None:
             )
             abort(proto)
 
-    txaio.call_later(limits.hello_timeout, expire)
+    proto._wampgate_hello_timer = txaio.call_later(limits.hello_timeout, expire)
+
+
+def _stop_hello_timer(proto: Any) -> None:
+    """A closed connection needs no timer (its session, if any, has already left)."""
+    timer = getattr(proto, "_wampgate_hello_timer", None)
+    proto._wampgate_hello_timer = None
+    if timer is not None and timer.active():
+        timer.cancel()
 
 
 def install(limits: Limits) -> None:
@@ -122,7 +131,15 @@ def install(limits: Limits) -> None:
 
         return connection_made
 
+    def wrap_connection_lost(original: Any) -> Any:
+        def connection_lost(self: Any, reason: Any) -> None:
+            _stop_hello_timer(self)
+            original(self, reason)
+
+        return connection_lost
+
     websocket.onMessage = on_message
     rawsocket.stringReceived = string_received
     for cls in (websocket, rawsocket):
         cls.connectionMade = wrap_connection_made(cls.connectionMade)
+        cls.connectionLost = wrap_connection_lost(cls.connectionLost)

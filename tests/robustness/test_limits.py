@@ -235,3 +235,25 @@ def test_slow_reader_is_dropped_and_memory_returns(tight: Gateway) -> None:
     assert dropped, f"a client that reads nothing was still served after {published} events"
     assert peak - baseline < 64, f"router RSS grew from {baseline:.0f} to {peak:.0f} MiB"
     assert after - baseline <= 8, f"router RSS {after:.0f} MiB after, {baseline:.0f} before"
+
+
+def test_no_timeout_line_for_a_session_that_joined_and_left(tight: Gateway) -> None:
+    url = tight.settings.url
+    peer = Peer.join(url)
+    assert peer.call_text(uris.CALC_ADD, "[1, 2]")[3] == [3]
+    port = peer.ws.socket.getsockname()[1]
+    peer.send_text(json.dumps([6, {}, "wamp.close.normal"]))
+    assert json.loads(peer.ws.recv(ANSWER_TIMEOUT))[0] == 6
+    peer.close()
+    # A later WebSocket that never says HELLO: once its timer has closed it,
+    # the earlier connection's timer has run out too.
+    idle = connect(url, subprotocols=[Subprotocol("wamp.2.json")], open_timeout=ANSWER_TIMEOUT)
+    idle_port = idle.socket.getsockname()[1]
+    assert seconds_until_closed(idle) < ANSWER_TIMEOUT
+    idle.close()
+    expected = f"127.0.0.1:{idle_port}: no WAMP session after"
+    deadline = time.monotonic() + ANSWER_TIMEOUT
+    while expected not in (text := tight.log_file.read_text(errors="replace")):
+        assert time.monotonic() < deadline, f"no timeout line for the idle connection {idle_port}"
+        time.sleep(0.05)
+    assert f"127.0.0.1:{port}: no WAMP session" not in text
