@@ -21,19 +21,28 @@ cancels it (a session that joined and left is not reported as never joined).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import txaio
 from autobahn.wamp import message
 from autobahn.wamp.exception import ApplicationError, ProtocolError
 from crossbar.router import protocol as crossbar_protocol
-from wampgate.router.bounds.limits import Limits, call_request_id, json_depth_exceeds
+from wampgate.router.bounds.limits import (
+    Limits,
+    call_request_id,
+    excerpt,
+    json_depth_exceeds,
+    lone_surrogate_outside_payload,
+)
 from wampgate.router.bounds.transport import abort, peer_of
 
 log = txaio.make_logger()
 
 # WebSocket close code 1008: policy violation (RFC 6455, 7.4.1).
 _POLICY_VIOLATION = 1008
+# WebSocket close code 1007: data not consistent with the message type (not Unicode).
+_INVALID_DATA = 1007
 
 
 def _joined(proto: Any) -> bool:
@@ -41,14 +50,15 @@ def _joined(proto: Any) -> bool:
     return session is not None and getattr(session, "_session_id", None) is not None
 
 
-def _refuse(proto: Any, reason: str) -> None:
+def _refuse(proto: Any, reason: str, code: int = _POLICY_VIOLATION) -> None:
+    reason = excerpt(reason)
     log.warn(
         "refused a message from {peer}: {reason}; connection closed",
         peer=peer_of(proto),
         reason=reason,
     )
     if isinstance(proto, crossbar_protocol.WampWebSocketServerProtocol):
-        proto._bailout(_POLICY_VIOLATION, reason)
+        proto._bailout(code, reason)
     else:
         abort(proto)
 
@@ -73,21 +83,37 @@ def _too_deep(proto: Any, payload: bytes, limits: Limits) -> bool:
     return True
 
 
+def _not_unicode(proto: Any, payload: bytes) -> bool:
+    """Close a connection whose JSON message has a lone surrogate outside its payload."""
+    if proto._serializer.SERIALIZER_ID != "json" or b"\\u" not in payload:
+        return False
+    try:
+        parsed = json.loads(payload)
+    except ValueError:
+        return False
+    if not lone_surrogate_outside_payload(payload, parsed):
+        return False
+    _refuse(proto, "a string in the message is not valid Unicode", _INVALID_DATA)
+    return True
+
+
 def _deliver(proto: Any, payload: bytes, is_binary: bool | None, limits: Limits) -> None:
     if proto._session is None or _too_deep(proto, payload, limits):
+        return
+    if _not_unicode(proto, payload):
         return
     try:
         messages = proto._serializer.unserialize(payload, is_binary)
         for msg in messages:
             proto._session.onMessage(msg)
     except ProtocolError as exc:
-        _refuse(proto, str(exc)[:200])
+        _refuse(proto, str(exc))
     except Exception as exc:
         log.error(
             "closed {peer} after an internal error on its message: {kind}: {err}",
             peer=peer_of(proto),
             kind=type(exc).__name__,
-            err=str(exc)[:200],
+            err=excerpt(str(exc)),
         )
         abort(proto)
 

@@ -84,3 +84,39 @@ def call_request_id(payload: bytes) -> int | None:
     """The request id if the JSON text starts like a WAMP CALL (``[48, id, ...``)."""
     match = _CALL_HEAD.match(payload)
     return int(match.group(1)) if match else None
+
+
+# A \uD800-\uDFFF escape in JSON text: the only way JSON can carry a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+# How many leading elements of a WAMP message are not payload (args/kwargs follow).
+_HEAD_LENGTH = {48: 4, 16: 4, 70: 3, 8: 5}  # CALL, PUBLISH, YIELD, ERROR
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item) for item in value)
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    return False
+
+
+def lone_surrogate_outside_payload(payload: bytes, parsed: Any) -> bool:
+    """Whether a parsed JSON WAMP message has a string that is not valid Unicode outside its
+    payload arguments (those get their own answer further on)."""
+    if _SURROGATE_ESCAPE.search(payload) is None or not isinstance(parsed, list) or not parsed:
+        return False
+    kind = parsed[0]
+    head = parsed[: _HEAD_LENGTH.get(kind, len(parsed))] if isinstance(kind, int) else parsed
+    return _has_lone_surrogate(head)
+
+
+def excerpt(text: str, limit: int = 120) -> str:
+    """``text`` as printable ASCII (escapes for the rest), cut to ``limit`` characters."""
+    safe = text.encode("ascii", "backslashreplace").decode("ascii")
+    return safe if len(safe) <= limit else safe[: limit - 3] + "..."

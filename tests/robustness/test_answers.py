@@ -221,3 +221,40 @@ async def test_uncarriable_event_skips_only_the_subscriber_that_cannot_take_it(u
 
         assert await asyncio.to_thread(two_events) == [{"big": 2**100}, {"n": 1}]
     json_peer.close()
+
+
+LONE_SURROGATE_HELLOS = {
+    "realm": ["realm1\ud800", {}],
+    "authmethods": ["realm1", {"authmethods": ["\ud800"]}],
+    "authextra": ["realm1", {"authextra": {"\ud800": 1}}],
+    "authid": ["realm1", {"authid": "\ud800"}],
+    "authrole": ["realm1", {"authrole": "\ud800"}],
+}
+
+
+def _close_code(ws: Any) -> int | None:
+    try:
+        while True:
+            ws.recv(ANSWER_TIMEOUT)
+    except ConnectionClosed as closed:
+        return closed.rcvd.code if closed.rcvd else None
+    except TimeoutError:
+        return None
+
+
+@pytest.mark.parametrize("name", sorted(LONE_SURROGATE_HELLOS))
+def test_lone_surrogate_in_hello_closes_with_1007(url: str, name: str) -> None:
+    from websockets.sync.client import connect as ws_connect
+    from websockets.typing import Subprotocol
+
+    realm, details = LONE_SURROGATE_HELLOS[name]
+    details = {"roles": {"caller": {}}} | details
+    ws = ws_connect(url, subprotocols=[Subprotocol("wamp.2.json")], open_timeout=ANSWER_TIMEOUT)
+    ws.send(json.dumps([1, realm, details]))
+    assert _close_code(ws) == 1007
+    ws.close()
+
+
+def test_lone_surrogate_in_cancel_closes_with_1007(peer: Peer) -> None:
+    peer.send_text(json.dumps([49, 7, {"mode": "\ud800"}]))
+    assert _close_code(peer.ws) == 1007
