@@ -6,7 +6,8 @@
     ├── UsageError             an argument is malformed (a URL that is not ws:// or
     │   │                      wss://, a timeout that is not a positive number, a
     │   │                      count below 1, JSON that does not parse, an unknown
-    │   │                      match); raised before anything is sent
+    │   │                      match, a value the serializer cannot encode);
+    │   │                      raised before anything is sent
     │   └── InvalidUri         a procedure or topic is not a WAMP URI (for its match)
     ├── ConnectError           the router could not be reached or refused the session
     │   │                      (wrong URL or realm); carries the URL tried
@@ -40,6 +41,7 @@ from typing import Any, ClassVar
 from autobahn.wamp.exception import (
     ApplicationError,
     InvalidUriError,
+    SerializationError,
     SessionNotReady,
     TransportLost,
 )
@@ -170,5 +172,7 @@ def mapped(doing: str) -> Iterator[None]:
         raise from_application_error(exc) from None
     except InvalidUriError as exc:
         raise InvalidUri(f"{doing}: {exc}") from None
+    except SerializationError as exc:
+        raise UsageError(f"{doing}: the arguments cannot be sent: {exc}") from None
     except (TransportLost, SessionNotReady) as exc:
         raise ConnectionLost(f"connection lost {doing}: {exc}") from None

@@ -38,6 +38,10 @@ def parse_value(text: str) -> Any:
     """
     try:
         return json.loads(text)
+    except RecursionError:
+        raise argparse.ArgumentTypeError(
+            f"JSON value of {len(text)} characters is nested too deeply to parse"
+        ) from None
     except ValueError as exc:
         if text.lstrip().startswith(_JSON_OPENERS):
             raise argparse.ArgumentTypeError(

@@ -108,6 +108,7 @@ MALFORMED = {
     "negative count": (["subscribe", "demo.clock.tick", "--count", "-1"], "at least 1"),
     "broken JSON": (["call", "demo.echo", '{"a": 1'], "looks like JSON but does not parse"),
     "zero timeout": (["call", "demo.echo", "--timeout", "0"], "positive number of seconds"),
+    "too deep JSON": (["call", "demo.echo", "[" * 5000 + "]" * 5000], "nested too deeply"),
 }
 
 
@@ -120,6 +121,13 @@ async def test_malformed_input_is_one_line_and_exit_2() -> None:
     for (name, (_, expected)), (code, out, err) in zip(MALFORMED.items(), results, strict=True):
         assert (code, out) == (2, ""), (name, err)
         assert expected in one_line(err), name
+
+
+async def test_a_value_that_cannot_be_sent_is_one_line_and_exit_2(gateway: Gateway) -> None:
+    for argv in (["call", "demo.echo", '"\\ud800"'], ["publish", "demo.x", '"\\ud800"']):
+        code, out, err = await run(gateway, *argv)
+        assert (code, out) == (2, ""), err
+        assert "cannot be sent" in one_line(err)
 
 
 async def test_user_commands_report_bad_settings_in_one_line(tmp_path: Path) -> None:

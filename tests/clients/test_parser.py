@@ -70,3 +70,9 @@ def test_subscribe_count_must_be_at_least_one(count: str) -> None:
     assert "--count" in message and "at least 1" in message
     assert parse("subscribe", "demo.clock.tick", "--count", "1").count == 1
     assert parse("subscribe", "demo.clock.tick").count is None
+
+
+def test_too_deep_json_is_an_error() -> None:
+    deep = "[" * 5000 + "]" * 5000
+    with pytest.raises(argparse.ArgumentTypeError, match="nested too deeply"):
+        parse_value(deep)

@@ -13,6 +13,7 @@ from wampgate.clients import (
     NoSuchProcedure,
     NotAuthorized,
     Session,
+    UsageError,
     connect,
 )
 from wampgate.contract import uris
@@ -122,3 +123,11 @@ async def test_a_wrong_password_is_an_authentication_failure(url: str) -> None:
         async with connect(url, authid=TEST_USER, password="wrong-password", connect_timeout=5):
             pass
     assert caught.value.authid == TEST_USER and caught.value.url == url
+
+
+async def test_a_value_that_cannot_be_serialized_is_a_usage_error(session: Session) -> None:
+    with pytest.raises(UsageError, match="cannot be sent"):
+        await session.call(uris.ECHO, "\ud800")
+    with pytest.raises(UsageError, match="cannot be sent"):
+        await session.publish("demo.x", "\ud800")
+    assert await session.call(uris.ECHO, "fine") == "fine"
