@@ -158,13 +158,14 @@ class Gateway:
             for line in stream:
                 with self._changed:
                     seen = self._log.feed(line)
-                    if seen is Line.CHANGED:
-                        self._changed.notify_all()
                 if seen is Line.NOISE:
                     continue
                 logfile.write(line)
                 if self._echo is not None:
                     self._echo(line.rstrip("\n"))
+                if seen is Line.CHANGED:  # only once shown: "ready" follows the last join
+                    with self._changed:
+                        self._changed.notify_all()
         with self._changed:
             if self._log.failure is None:
                 self._log.failure = "Crossbar exited"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from wampgate.clients import connect
-from wampgate.contract import uris
+from wampgate.contract import logformat, uris
 
 from tests.conftest import ARTIFACTS, ROOT
 from tests.helpers import free_port
@@ -82,6 +82,20 @@ class Up:
                 tail = "\n".join(line for _, line in self.lines[-30:])
                 raise AssertionError(f"no {times}. line matching {pattern!r}; last lines:\n{tail}")
             return [(t, line) for t, line in self.lines if re.search(pattern, line)][times - 1]
+
+    def joined_before_back(self, downs: int) -> tuple[set[str], set[str]]:
+        """Who joined before the first start was announced, and who between the
+        ``downs+1``-th going down and the gateway being back."""
+        with self._changed:
+            text = [line for _, line in self.lines]
+        first = next(i for i, line in enumerate(text) if "the gateway went down" in line)
+        down = [i for i, line in enumerate(text) if "the gateway went down" in line][downs]
+        back = next(i for i, line in enumerate(text) if i > down and "the gateway is back" in line)
+
+        def joined(lines: list[str]) -> set[str]:
+            return {m.group(1) for line in lines if (m := logformat.JOINED_PATTERN.search(line))}
+
+        return joined(text[:first]), joined(text[down:back])
 
     def crossbar_pid(self) -> int:
         _, line = self.wait_for(r"started Crossbar \(pid \d+\)", self.count("started Crossbar"))
@@ -198,6 +212,8 @@ async def test_a_killed_router_worker_is_restarted(up: Up) -> None:
     assert "router worker router died" in why and "restarting in" in why
     back, _ = up.wait_for("the gateway is back", downs + 1)
     assert up.process.poll() is None
+    at_start, before_back = up.joined_before_back(downs)
+    assert at_start and at_start <= before_back, at_start - before_back
     assert await add_works(up.url)
     record("router_worker_kill_to_ready_s", back - killed)
 
