@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +44,9 @@ def check_uri(uri: str, match: str = "exact") -> str:
     wildcard may have empty parts); else :class:`InvalidUri`."""
     if match not in MATCHES:
         raise UsageError(f"match must be one of {', '.join(MATCHES)}, not {match!r}")
+    words = uri.split(".")
+    if not any(words):
+        raise InvalidUri(f"{uri!r} is not a WAMP URI: a {match} topic needs at least one word")
     try:
         check_or_raise_uri(
             uri,
@@ -51,6 +55,11 @@ def check_uri(uri: str, match: str = "exact") -> str:
             allow_last_empty=match == "prefix",
         )
     except InvalidUriError:
+        if match == "exact" and "" in words and not re.search(r"[\s#]", uri):
+            raise InvalidUri(
+                f"{uri!r} is not a WAMP URI for an exact match (it has an empty part): "
+                "to match any word there, use --match wildcard"
+            ) from None
         raise InvalidUri(
             f"{uri!r} is not a WAMP URI: use dot-separated words without spaces or '#', "
             "e.g. demo.calc.add"
@@ -110,6 +119,13 @@ class ClientSettings:
             raise UsageError(
                 f"url {self.url!r} is not a WebSocket or RawSocket URL ({exc}); "
                 f"expected ws://HOST:PORT/PATH (e.g. {DEFAULT_URL}) or rs://HOST:PORT"
+            ) from None
+        try:
+            check_or_raise_uri(self.realm, "realm")
+        except InvalidUriError:
+            raise UsageError(
+                f"realm {self.realm!r} is not a realm name: use dot-separated words "
+                f"without spaces or '#', e.g. {DEFAULT_REALM}"
             ) from None
         if self.serializer not in SERIALIZERS:
             raise UsageError(

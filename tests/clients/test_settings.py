@@ -30,6 +30,11 @@ def test_good_uris(uri: str, match: str) -> None:
         ("demo..tick", "prefix"),
         ("a#b", "wildcard"),
         ("", "exact"),
+        ("", "prefix"),
+        (".", "prefix"),
+        ("", "wildcard"),
+        ("..", "wildcard"),
+        (".", "wildcard"),
     ],
 )
 def test_bad_uris_are_usage_errors(uri: str, match: str) -> None:

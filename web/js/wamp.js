@@ -62,10 +62,16 @@ export function withDeadline(promise, ms, onTimeout) {
  */
 export function topicProblem(topic, match = 'exact') {
   if (/[\s#]/.test(topic)) return 'A topic has no spaces and no #.';
-  if (match === 'prefix') return '';
-  if (!topic) return 'Enter a topic URI.';
+  if (!topic && match === 'exact') return 'Enter a topic URI.';
+  const words = topic.split('.');
+  if (!words.some(Boolean)) return `A ${match} pattern needs at least one word, e.g. demo.clock.`;
   if (match === 'wildcard') return '';
-  return topic.split('.').includes('')
+  if (match === 'prefix') {
+    return words.slice(0, -1).includes('')
+      ? 'A prefix has no empty part before its end (a..b): choose Match=wildcard for patterns.'
+      : '';
+  }
+  return words.includes('')
     ? 'An exact topic has no empty part (a..b or a trailing dot): choose Match=prefix or wildcard for patterns.'
     : '';
 }

@@ -10,7 +10,12 @@ test('topics follow the rules of their match kind', () => {
   assert.equal(topicProblem('demo.clock.tick', 'exact'), '');
   assert.equal(topicProblem('demo..tick', 'wildcard'), '');
   assert.equal(topicProblem('demo.', 'prefix'), '');
-  assert.equal(topicProblem('', 'prefix'), '');
+  assert.match(topicProblem('', 'prefix'), /at least one word/);
+  assert.match(topicProblem('.', 'prefix'), /at least one word/);
+  assert.match(topicProblem('', 'wildcard'), /at least one word/);
+  assert.match(topicProblem('..', 'wildcard'), /at least one word/);
+  assert.match(topicProblem('demo..tick', 'prefix'), /empty part/);
+  assert.equal(topicProblem('demo.clock', 'prefix'), '');
   assert.match(topicProblem('demo..tick', 'exact'), /empty part/);
   assert.match(topicProblem('demo.', 'exact'), /empty part/);
   assert.match(topicProblem('demo clock', 'wildcard'), /no spaces/);
