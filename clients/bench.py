@@ -188,6 +188,7 @@ class Bench:
         last = max(r["last"] for r in received)
         seconds = max(last - published["started"], published["seconds"])
         lost = published["count"] * subscribers - delivered
+        disconnected = sum(r.get("disconnected", 0) for r in received)
         self._phase(
             group,
             [
@@ -200,6 +201,7 @@ class Bench:
                     published=published["count"],
                     delivered=delivered,
                     lost=lost,
+                    disconnected=disconnected,
                 ),
             ],
         )

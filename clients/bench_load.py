@@ -84,6 +84,15 @@ class Target:
         return component, await asyncio.wait_for(joined, 30)
 
 
+async def _stop(component: Component) -> bool:
+    """Leave; ``False`` if the session had already lost its connection (it is counted)."""
+    session = component._session
+    if session is None or not session.is_attached():
+        return False
+    await component.stop()
+    return True
+
+
 async def _go() -> None:
     """Wait for the driver's start line."""
     print("ready", flush=True)
@@ -170,7 +179,7 @@ async def role_call(spec: dict[str, Any]) -> dict[str, Any]:
     result = await _drive(
         lambda: session.call(procedure, *args), spec["seconds"], spec["in_flight"]
     )
-    await component.stop()
+    await _stop(component)
     return result
 
 
@@ -195,9 +204,8 @@ async def role_subscribe(spec: dict[str, Any]) -> dict[str, Any]:
     expected, waiting = int(line or 0), time.time()
     while min(counts) < expected and time.time() - max(last[0], waiting) < QUIET:
         await asyncio.sleep(0.05)
-    for component in components:
-        await component.stop()
-    return {"counts": counts, "last": last[0]}
+    stopped = [await _stop(component) for component in components]
+    return {"counts": counts, "last": last[0], "disconnected": stopped.count(False)}
 
 
 async def role_publish(spec: dict[str, Any]) -> dict[str, Any]:
@@ -209,7 +217,7 @@ async def role_publish(spec: dict[str, Any]) -> dict[str, Any]:
     result = await _drive(
         lambda: session.publish(topic, payload, options=options), spec["seconds"], spec["in_flight"]
     )
-    await component.stop()
+    await _stop(component)
     return result | {"started": started}
 
 

@@ -72,7 +72,8 @@ class ProcessSampler:
             with contextlib.suppress(psutil.Error):
                 now = process.cpu_times()
                 if before is not None:
-                    return 100 * (now.user + now.system - before.user - before.system) / wall
+                    used = now.user + now.system - before.user - before.system
+                    return max(0.0, 100 * used / wall)
             return 0.0
 
         machine = psutil.cpu_times()

@@ -41,6 +41,8 @@ def format_table(report: dict[str, Any]) -> str:
             notes.append(f"{row['errors']} errors")
         if "lost" in row:
             notes.append(f"published {row['published']}, lost {row['lost']}")
+        if row.get("disconnected"):
+            notes.append(f"{row['disconnected']} subscriber(s) lost their connection")
         ratio = row["ratio_to_reference"]
         lines.append(
             f"{_path(row):22} {_label(row):34} {row['value']:11,.3f} {row['unit']:9} "
