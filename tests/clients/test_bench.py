@@ -80,6 +80,7 @@ def _check_report(report: dict[str, Any], subscribers: int) -> None:
         assert row["subscribers"] == subscribers
         assert row["published"] > 0
         assert row["lost"] == 0 and row["delivered"] == row["published"] * subscribers
+        assert row["disconnected"] == 0
     # The router worker of the session gateway was found and sampled.
     assert all(r["router_cpu_pct"] is not None and r["router_rss_mb"] > 0 for r in rows)
 
