@@ -215,9 +215,7 @@ def _add_client_commands(sub: Any, client: argparse.ArgumentParser) -> None:
         "bench",
         parents=[client],
         help="RPC latency/throughput and pub/sub delivery, as ratios to a websockets echo pair",
-        description="Runs load processes against a live gateway on this machine; prints a "
-        "table, saves JSON and a PNG plot. Pub/sub publishes as a backend (the state dir's "
-        "secret) or as --user.",
+        description="Load processes against a gateway on this machine: a table, JSON, a plot.",
     )
     bench_cli.add_arguments(p, seconds)
 
