@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit, urlunsplit
 
-from wampgate.clients import admin, meta, output, soakcli
+from wampgate.clients import admin, bridgecli, meta, output, soakcli
 from wampgate.clients.errors import ConnectError, UsageError
 from wampgate.clients.parser import payload
 from wampgate.clients.session import Session
@@ -107,8 +107,9 @@ async def subscribe(args: argparse.Namespace, out: TextIO) -> None:
 async def status(args: argparse.Namespace, out: TextIO) -> None:
     async with Session(settings_from(args)) as session:
         sessions, registrations, subscriptions = await meta.read(session)
+        bridges = await bridgecli.states(session, [uri for uri, _, _ in registrations])
     show = output.status_json if args.json else output.status_text
-    print(show(args.url, args.realm, sessions, registrations, subscriptions), file=out)
+    print(show(args.url, args.realm, sessions, registrations, subscriptions, bridges), file=out)
 
 
 async def procedures(args: argparse.Namespace, out: TextIO) -> None:
@@ -206,4 +207,5 @@ ASYNC_COMMANDS: dict[str, Command] = {
     "procedures": procedures,
     "echo": echo,
     "soak": soakcli.command,
+    "bridge": bridgecli.command,
 }

@@ -37,7 +37,12 @@ def format_procedure(info: dict[str, Any]) -> str:
 
 
 def status_json(
-    url: str, realm: str, sessions: int, registrations: list[Row], subscriptions: list[Row]
+    url: str,
+    realm: str,
+    sessions: int,
+    registrations: list[Row],
+    subscriptions: list[Row],
+    bridges: list[dict[str, Any]] | None = None,
 ) -> str:
     return json.dumps(
         {
@@ -50,12 +55,18 @@ def status_json(
             "subscriptions": [
                 {"uri": u, "match": m, "subscribers": c} for u, m, c in sorted(subscriptions)
             ],
+            "bridges": bridges or [],
         }
     )
 
 
 def status_text(
-    url: str, realm: str, sessions: int, registrations: list[Row], subscriptions: list[Row]
+    url: str,
+    realm: str,
+    sessions: int,
+    registrations: list[Row],
+    subscriptions: list[Row],
+    bridges: list[dict[str, Any]] | None = None,
 ) -> str:
     lines = [
         f"router    {url} (realm {realm})",
@@ -64,5 +75,28 @@ def status_text(
         *(f"  {u:<40} {m:<8} {c} callee(s)" for u, m, c in sorted(registrations)),
         f"subscriptions ({len(subscriptions)}):",
         *(f"  {u:<40} {m:<8} {c} subscriber(s)" for u, m, c in sorted(subscriptions)),
+        *format_bridges(bridges or []),
     ]
     return "\n".join(lines)
+
+
+def format_bridge(state: dict[str, Any]) -> list[str]:
+    """A bridge's lines: name, kind and broker state, counters, then its mappings."""
+    counts = state.get("counts") or {}
+    rates = state.get("rates") or {}
+    error = f" ({state['error']})" if state.get("error") else ""
+    lines = [
+        f"  {state.get('name', '?'):<16} {state.get('kind', '?'):<8} "
+        f"{state.get('broker', '?')}{error}",
+        f"    to WAMP {counts.get('to_wamp', 0)} ({rates.get('to_wamp', 0)}/s), "
+        f"from WAMP {counts.get('from_wamp', 0)} ({rates.get('from_wamp', 0)}/s), "
+        f"dropped {counts.get('dropped', 0)}, reconnects {state.get('reconnects', 0)}",
+    ]
+    return lines + [f"    {m}" for m in state.get("mappings") or []]
+
+
+def format_bridges(found: list[dict[str, Any]]) -> list[str]:
+    lines = [f"bridges ({len(found)}):"]
+    for state in found:
+        lines += format_bridge(state)
+    return lines

@@ -7,7 +7,7 @@ import json
 import os
 from typing import Any, NoReturn
 
-from wampgate.clients import admin, bench_cli, soakcli
+from wampgate.clients import admin, bench_cli, bridgecli, soakcli
 from wampgate.clients.errors import UsageError
 from wampgate.clients.settings import (
     DEFAULT_CALL_TIMEOUT,
@@ -245,4 +245,5 @@ def build_parser() -> Parser:
     client = _client_options()
     _add_client_commands(sub, client)
     soakcli.add_parser(sub, client)
+    bridgecli.add_parser(sub, client)
     return parser
