@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Coroutine, Sequence
+from typing import Any, TextIO
 
 import coloredlogs
 from wampgate.clients import commands
@@ -19,6 +19,19 @@ from wampgate.clients.parser import build_parser
 from wampgate.router.errors import RouterError
 
 EXIT_OK, EXIT_USAGE = 0, 2
+
+
+def _log_debug(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """Errors in Autobahn's own callbacks (e.g. a TLS handshake with a plain
+    port) are noise: the command reports the failure itself, in one line."""
+    logging.getLogger("wampgate").debug(
+        "%s", context.get("message"), exc_info=context.get("exception")
+    )
+
+
+async def _quietly(command: Coroutine[Any, Any, None]) -> None:
+    asyncio.get_running_loop().set_exception_handler(_log_debug)
+    await command
 
 
 def _run(argv: Sequence[str] | None, out: TextIO) -> int:
@@ -31,7 +44,7 @@ def _run(argv: Sequence[str] | None, out: TextIO) -> int:
     if args.command == "up":
         return commands.up(args)
     if args.command in commands.ASYNC_COMMANDS:
-        asyncio.run(commands.ASYNC_COMMANDS[args.command](args, out))
+        asyncio.run(_quietly(commands.ASYNC_COMMANDS[args.command](args, out)))
         return EXIT_OK
     return commands.admin_command(args, out)
 

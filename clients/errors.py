@@ -37,6 +37,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 from autobahn.wamp.exception import (
     ApplicationError,
@@ -63,13 +64,20 @@ class InvalidUri(UsageError):
     """A procedure or topic that is not a WAMP URI (for the match asked for)."""
 
 
+def _path_hint(url: str) -> str:
+    """A WebSocket URL without a path rarely reaches a router: say where it usually is."""
+    if url.startswith(("ws://", "wss://")) and urlsplit(url).path in ("", "/"):
+        return " (the WebSocket path is usually /ws, e.g. ws://HOST:PORT/ws)"
+    return ""
+
+
 class ConnectError(WampgateError):
     """Could not connect to or join the router at ``url``."""
 
     exit_code = 3
 
     def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"cannot connect to {url}: {reason}")
+        super().__init__(f"cannot connect to {url}: {reason}{_path_hint(url)}")
         self.url = url
         self.reason = reason
 

@@ -168,6 +168,24 @@ async def test_cannot_connect_exits_3_and_names_the_url() -> None:
     assert url in err
 
 
+async def test_wss_to_a_plain_port_is_one_line(gateway: Gateway) -> None:
+    url = gateway.settings.url.replace("ws://", "wss://", 1)
+    code, out, err = await run(
+        None, "call", "--url", url, "--connect-timeout", "5", "demo.calc.add", "1", "2"
+    )
+    assert (code, out) == (3, "")
+    assert url in one_line(err)
+
+
+async def test_a_url_without_its_path_hints_at_ws(gateway: Gateway) -> None:
+    url = gateway.settings.url.removesuffix("/ws")
+    code, _, err = await run(
+        None, "call", "--url", url, "--connect-timeout", "5", "demo.calc.add", "1", "2"
+    )
+    assert code == 3
+    assert "/ws" in one_line(err).removeprefix(f"error: cannot connect to {url}")
+
+
 async def test_publish_is_refused_for_anonymous(gateway: Gateway) -> None:
     code, _, err = await run(gateway, "publish", "demo.clock.tick", '{"seq": 0}')
     assert code == 1 and "wamp.error.not_authorized" in err
