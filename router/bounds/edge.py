@@ -28,6 +28,7 @@ import txaio
 from autobahn.wamp import message
 from autobahn.wamp.exception import ApplicationError, ProtocolError
 from crossbar.router import protocol as crossbar_protocol
+from twisted.web import http
 from wampgate.router.bounds.limits import (
     Limits,
     call_request_id,
@@ -35,7 +36,7 @@ from wampgate.router.bounds.limits import (
     json_depth_exceeds,
     lone_surrogate_outside_payload,
 )
-from wampgate.router.bounds.transport import abort, peer_of
+from wampgate.router.bounds.transport import abort, peer_of, socket_of
 
 log = txaio.make_logger()
 
@@ -139,6 +140,36 @@ def _stop_hello_timer(proto: Any) -> None:
         timer.cancel()
 
 
+def _start_connect_deadline(channel: Any, limits: Limits) -> None:
+    """Close a web-port connection with no joined session ``connect_timeout`` after accept.
+
+    Twisted's ``client_timeout`` restarts on every byte, so a request sent one
+    byte at a time would hold the connection for ever; this deadline does not.
+    A WebSocket upgrade hands the transport to the WAMP protocol, which is
+    then what must have joined.
+    """
+    transport = channel.transport
+    sock = socket_of(channel)
+
+    def expire() -> None:
+        if sock is None or not sock.connected:
+            return
+        proto = getattr(transport, "protocol", None)
+        upgraded = channel.transport is None and proto is not None and proto is not channel
+        if upgraded and _joined(proto):
+            return
+        if not upgraded and getattr(channel, "_wampgate_served", False):
+            return  # a whole request arrived (a page, an HTTP call): client_timeout governs it
+        log.warn(
+            "closed {peer}: no WAMP session {timeout:.0f}s after connecting",
+            peer=str(transport.getPeer()),
+            timeout=limits.connect_timeout,
+        )
+        transport.abortConnection()
+
+    txaio.call_later(limits.connect_timeout, expire)
+
+
 def install(limits: Limits) -> None:
     """Replace the receive path of Crossbar's WebSocket and RawSocket server protocols."""
     websocket = crossbar_protocol.WampWebSocketServerProtocol
@@ -164,6 +195,23 @@ def install(limits: Limits) -> None:
 
         return connection_lost
 
+    def channel_made(original: Any) -> Any:
+        def connection_made(self: Any) -> None:
+            original(self)
+            _start_connect_deadline(self, limits)
+
+        return connection_made
+
+    def request_done(original: Any) -> Any:
+        def done(self: Any) -> None:
+            self._wampgate_served = True
+            original(self)
+
+        return done
+
+    channel_cls: Any = http.HTTPChannel
+    channel_cls.connectionMade = channel_made(channel_cls.connectionMade)
+    channel_cls.allHeadersReceived = request_done(channel_cls.allHeadersReceived)
     websocket.onMessage = on_message
     rawsocket.stringReceived = string_received
     for cls in (websocket, rawsocket):

@@ -13,6 +13,9 @@ Defaults (each can be changed in ``extra.limits`` of the bounds component in
     From the moment a WebSocket or RawSocket connection is open until its
     WAMP session has joined (HELLO, authentication, WELCOME). A connection
     still without a session then is closed.
+``connect_timeout`` = 20 s
+    From TCP accept on the web port until a joined WAMP session, whatever
+    the client sends meanwhile (a request dribbled byte by byte included).
 ``max_send_buffer_websocket`` = 4 MiB, ``max_send_buffer_rawsocket`` = 64 MiB
     Bytes the router holds for a peer that does not read what it is sent
     (four maximum-size messages of the transport). A connection whose
@@ -40,6 +43,7 @@ class Limits:
 
     max_depth: int = 64
     hello_timeout: float = 10.0
+    connect_timeout: float = 20.0
     max_send_buffer_websocket: int = 4 * MIB
     max_send_buffer_rawsocket: int = 64 * MIB
 

@@ -32,6 +32,7 @@ from tests.robustness.figures import record
 from tests.robustness.wire import ANSWER_TIMEOUT, Peer
 
 HELLO_TIMEOUT = 2
+CONNECT_TIMEOUT = 4
 SEND_BUFFER = 1024 * 1024
 MAX_CONNECTIONS = 12
 MIB = 1024 * 1024
@@ -49,6 +50,7 @@ class TightGateway(Gateway):
             if "limits" in component.get("extra", {}):
                 component["extra"]["limits"] |= {
                     "hello_timeout": HELLO_TIMEOUT,
+                    "connect_timeout": CONNECT_TIMEOUT,
                     "max_send_buffer_websocket": SEND_BUFFER,
                 }
         web = next(t for t in router["transports"] if t["type"] == "web")
@@ -257,3 +259,27 @@ def test_no_timeout_line_for_a_session_that_joined_and_left(tight: Gateway) -> N
         assert time.monotonic() < deadline, f"no timeout line for the idle connection {idle_port}"
         time.sleep(0.05)
     assert f"127.0.0.1:{port}: no WAMP session" not in text
+
+
+def test_a_request_dribbled_byte_by_byte_is_closed_by_the_deadline(tight: Gateway) -> None:
+    sock = _tcp(tight.settings.port)
+    request = b"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Slow: " + b"a" * 1000
+    closed = threading.Event()
+
+    def dribble() -> None:
+        # One byte every half second: never idle as long as client_timeout.
+        for byte in request:
+            if closed.is_set():
+                return
+            with contextlib.suppress(OSError):
+                sock.send(bytes([byte]))
+            closed.wait(0.5)
+
+    sender = threading.Thread(target=dribble)
+    sender.start()
+    try:
+        assert seconds_until_closed(sock) < ANSWER_TIMEOUT
+    finally:
+        closed.set()
+        sender.join()
+        sock.close()
