@@ -20,6 +20,7 @@ from wampgate.components import runtime
 from wampgate.components.errors import SettingsError
 from wampgate.components.framework import Api, CallResult
 from wampgate.contract import defaults, env, uris
+from wampgate.contract.addresses import hostport
 
 log = logging.getLogger("wampgate.components.echo")
 #: Larger messages close the connection (1009) instead of being buffered.
@@ -64,7 +65,7 @@ class EchoProtocol(WebSocketServerProtocol):  # type: ignore[misc]
 
 
 def create_echo_factory(host: str, port: int) -> WebSocketServerFactory:
-    factory = WebSocketServerFactory(f"ws://{host}:{port}")
+    factory = WebSocketServerFactory(f"ws://{hostport(host, port)}")
     factory.protocol = EchoProtocol
     factory.setProtocolOptions(
         maxMessagePayloadSize=MAX_MESSAGE_SIZE,
@@ -80,7 +81,7 @@ async def serve_echo(host: str, port: int) -> asyncio.Server:
     """Start the echo server; it runs until the returned server is closed."""
     loop = asyncio.get_running_loop()
     server = await loop.create_server(create_echo_factory(host, port), host, port)
-    log.info("WebSocket echo server listening on ws://%s:%d/", host, port)
+    log.info("WebSocket echo server listening on ws://%s/", hostport(host, port))
     return server
 
 

@@ -16,8 +16,9 @@ from typing import Any
 
 from wampgate.contract import defaults
 from wampgate.contract import env as names
+from wampgate.contract.addresses import hostport
 from wampgate.router.errors import ConfigError as ConfigError  # also importable from here
-from wampgate.router.exposure import parse_host
+from wampgate.router.exposure import listen_address, parse_host
 from wampgate.router.security import SecuritySettings
 
 TEMPLATE = Path(".crossbar") / "config.json"
@@ -78,7 +79,8 @@ class GatewaySettings:
     expose_all: bool = False
 
     def __post_init__(self) -> None:
-        parse_host(self.host, expose_all=self.expose_all)
+        address = listen_address(parse_host(self.host, expose_all=self.expose_all))
+        object.__setattr__(self, "host", str(address))  # one spelling from here on
         _check_port("port", self.port)
         _check_port("echo port", self.echo_port)
         ports = {"web": self.port, "echo": self.echo_port}
@@ -152,10 +154,10 @@ class GatewaySettings:
         """Where clients reach WAMP over RawSocket (``rs://HOST:PORT``), if it is served."""
         if self.rawsocket_port is None:
             return None
-        return f"rs{'s' if self.tls_cert else ''}://{self.host}:{self.rawsocket_port}"
+        return f"rs{'s' if self.tls_cert else ''}://{hostport(self.host, self.rawsocket_port)}"
 
     @property
     def url(self) -> str:
         if self.tls_cert is not None:
-            return f"wss://{self.host}:{self.port}/ws"
-        return f"ws://{self.host}:{self.port}/ws"
+            return f"wss://{hostport(self.host, self.port)}/ws"
+        return f"ws://{hostport(self.host, self.port)}/ws"

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from wampgate.contract.addresses import hostport
 from wampgate.router.errors import ConfigError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -49,6 +50,16 @@ def parse_host(text: str, *, expose_all: bool = False) -> IPAddress:
             "or pass --expose-all if that is really meant"
         )
     return address
+
+
+def listen_address(address: IPAddress) -> IPAddress:
+    """The address to bind: an IPv4-mapped IPv6 address (``::ffff:127.0.0.1``) as IPv4.
+
+    A socket on the mapped form reaches exactly the IPv4 clients of that address,
+    and some servers (asyncio's) refuse to bind it at all.
+    """
+    mapped = getattr(address, "ipv4_mapped", None)
+    return mapped if mapped is not None else address
 
 
 def is_loopback(address: IPAddress) -> bool:
@@ -115,8 +126,7 @@ def _logins(ws: dict[str, Any], roles: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def _scheme_url(address: str, port: int, path: str, scheme: str) -> str:
-    host = f"[{address}]" if ":" in address else address
-    return f"{scheme}://{host}:{port}/{path}"
+    return f"{scheme}://{hostport(address, port)}/{path}"
 
 
 def report(

@@ -6,6 +6,7 @@ import json
 import logging
 import signal
 
+from wampgate.contract.addresses import hostport
 from wampgate.router import capacity, exposure
 from wampgate.router.config import GatewaySettings
 from wampgate.router.errors import GatewayError as GatewayError  # also importable from here
@@ -24,15 +25,9 @@ def announce(gateway: Gateway) -> None:
     """What ``wampgate up`` prints once the gateway is ready."""
     settings = gateway.settings
     tls = "s" if settings.tls_cert is not None else ""
-    log.info("wampgate is up: open http%s://%s:%d/ in a browser", tls, settings.host, settings.port)
-    log.info(
-        "WAMP: %s (realm %s), echo: ws%s://%s:%d/echo",
-        settings.url,
-        settings.realm,
-        tls,
-        settings.host,
-        settings.port,
-    )
+    where = hostport(settings.host, settings.port)
+    log.info("wampgate is up: open http%s://%s/ in a browser", tls, where)
+    log.info("WAMP: %s (realm %s), echo: ws%s://%s/echo", settings.url, settings.realm, tls, where)
     if settings.rawsocket_url is not None:
         log.info("WAMP over RawSocket: %s (msgpack, cbor, json)", settings.rawsocket_url)
     address = exposure.parse_host(settings.host, expose_all=True)

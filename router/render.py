@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from wampgate.contract import env as names
+from wampgate.contract.addresses import hostport
 from wampgate.router import permissions
 from wampgate.router.config import GatewaySettings
 from wampgate.router.errors import ConfigError
@@ -69,13 +70,22 @@ def _transport(router: dict[str, Any], kind: str, id: str | None = None) -> dict
     return _one(transports, f"{kind} transport" + (f" with id {id!r}" if id else ""))
 
 
+def tcp_endpoint(endpoint: dict[str, Any], host: str, port: int, *, key: str = "interface") -> None:
+    """Point a Crossbar TCP endpoint at ``host``:``port`` (IPv6 needs ``version`` 6)."""
+    endpoint[key] = host
+    endpoint["port"] = port
+    if ":" in host:
+        endpoint["version"] = 6
+    else:
+        endpoint.pop("version", None)
+
+
 def _render_client_rawsocket(router: dict[str, Any], settings: GatewaySettings) -> None:
     clients = _transport(router, "rawsocket", CLIENT_RAWSOCKET)
     if settings.rawsocket_port is None:
         router["transports"].remove(clients)
         return
-    clients["endpoint"]["interface"] = settings.host
-    clients["endpoint"]["port"] = settings.rawsocket_port
+    tcp_endpoint(clients["endpoint"], settings.host, settings.rawsocket_port)
 
 
 def is_file_target(target: str) -> bool:
@@ -119,16 +129,14 @@ def _resolve(target: str, root: Path) -> str:
 
 
 def _render_web(web: dict[str, Any], settings: GatewaySettings) -> None:
-    web["endpoint"]["interface"] = settings.host
-    web["endpoint"]["port"] = settings.port
+    tcp_endpoint(web["endpoint"], settings.host, settings.port)
     paths = web["paths"]
     paths["/"]["directory"] = str(settings.root / "web")
     if "vendor" in paths:
         paths["vendor"]["directory"] = str(settings.vendor_dir)
     echo = paths["echo"]["backend"]
-    echo["endpoint"]["host"] = settings.host
-    echo["endpoint"]["port"] = settings.echo_port
-    echo["url"] = f"ws://{settings.host}:{settings.echo_port}/"
+    tcp_endpoint(echo["endpoint"], settings.host, settings.echo_port, key="host")
+    echo["url"] = f"ws://{hostport(settings.host, settings.echo_port)}/"
 
 
 def _render_component(worker: dict[str, Any], target: str, settings: GatewaySettings) -> None:

@@ -28,6 +28,7 @@ from typing import Any
 
 from wampgate.contract import defaults
 from wampgate.contract import env as names
+from wampgate.contract.addresses import hostport
 from wampgate.router.errors import ConfigError
 
 #: The role HTTP bridge requests act as (what a named user may do).
@@ -68,8 +69,7 @@ class SecuritySettings:
 def own_origins(host: str, port: int, tls: bool) -> list[str]:
     """The origins of the gateway's own pages (``localhost`` too when on loopback)."""
     scheme = "https" if tls else "http"
-    shown = f"[{host}]" if ":" in host else host
-    origins = [f"{scheme}://{shown}:{port}"]
+    origins = [f"{scheme}://{hostport(host, port)}"]
     if ipaddress.ip_address(host).is_loopback:
         origins.append(f"{scheme}://localhost:{port}")
     return origins
