@@ -12,7 +12,7 @@ from typing import Any
 
 import txaio
 from autobahn.twisted.wamp import ApplicationSession
-from wampgate.router.bounds import delivery, edge
+from wampgate.router.bounds import deadline, delivery, edge
 from wampgate.router.bounds.limits import Limits
 
 log = txaio.make_logger()
@@ -27,6 +27,7 @@ def install(limits: Limits) -> None:
             raise ValueError("the bounds are already installed with other limits")
         return
     edge.install(limits)
+    deadline.install(limits)
     delivery.install(limits)
     _installed.append(limits)
     log.info("wampgate bounds installed: {limits}", limits=limits)

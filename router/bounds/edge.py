@@ -28,7 +28,7 @@ import txaio
 from autobahn.wamp import message
 from autobahn.wamp.exception import ApplicationError, ProtocolError
 from crossbar.router import protocol as crossbar_protocol
-from twisted.web import http
+from wampgate.router.bounds.deadline import joined
 from wampgate.router.bounds.limits import (
     Limits,
     call_request_id,
@@ -36,7 +36,7 @@ from wampgate.router.bounds.limits import (
     json_depth_exceeds,
     lone_surrogate_outside_payload,
 )
-from wampgate.router.bounds.transport import abort, peer_of, socket_of
+from wampgate.router.bounds.transport import abort, peer_of
 
 log = txaio.make_logger()
 
@@ -44,11 +44,6 @@ log = txaio.make_logger()
 _POLICY_VIOLATION = 1008
 # WebSocket close code 1007: data not consistent with the message type (not Unicode).
 _INVALID_DATA = 1007
-
-
-def _joined(proto: Any) -> bool:
-    session = getattr(proto, "_session", None)
-    return session is not None and getattr(session, "_session_id", None) is not None
 
 
 def _refuse(proto: Any, reason: str, code: int = _POLICY_VIOLATION) -> None:
@@ -72,7 +67,7 @@ def _too_deep(proto: Any, payload: bytes, limits: Limits) -> bool:
         return False
     reason = f"message nests deeper than {limits.max_depth} levels"
     request = call_request_id(payload)
-    if request is None or not _joined(proto):
+    if request is None or not joined(proto):
         _refuse(proto, reason)
         return True
     log.warn("refused a call from {peer}: {reason}", peer=peer_of(proto), reason=reason)
@@ -121,7 +116,7 @@ def _deliver(proto: Any, payload: bytes, is_binary: bool | None, limits: Limits)
 
 def _start_hello_timer(proto: Any, limits: Limits) -> None:
     def expire() -> None:
-        if not _joined(proto) and not getattr(proto, "_wampgate_aborted", False):
+        if not joined(proto) and not getattr(proto, "_wampgate_aborted", False):
             log.warn(
                 "closed {peer}: no WAMP session after {timeout:.0f}s",
                 peer=peer_of(proto),
@@ -138,36 +133,6 @@ def _stop_hello_timer(proto: Any) -> None:
     proto._wampgate_hello_timer = None
     if timer is not None and timer.active():
         timer.cancel()
-
-
-def _start_connect_deadline(channel: Any, limits: Limits) -> None:
-    """Close a web-port connection with no joined session ``connect_timeout`` after accept.
-
-    Twisted's ``client_timeout`` restarts on every byte, so a request sent one
-    byte at a time would hold the connection for ever; this deadline does not.
-    A WebSocket upgrade hands the transport to the WAMP protocol, which is
-    then what must have joined.
-    """
-    transport = channel.transport
-    sock = socket_of(channel)
-
-    def expire() -> None:
-        if sock is None or not sock.connected:
-            return
-        proto = getattr(transport, "protocol", None)
-        upgraded = channel.transport is None and proto is not None and proto is not channel
-        if upgraded and _joined(proto):
-            return
-        if not upgraded and getattr(channel, "_wampgate_served", False):
-            return  # a whole request arrived (a page, an HTTP call): client_timeout governs it
-        log.warn(
-            "closed {peer}: no WAMP session {timeout:.0f}s after connecting",
-            peer=str(transport.getPeer()),
-            timeout=limits.connect_timeout,
-        )
-        transport.abortConnection()
-
-    txaio.call_later(limits.connect_timeout, expire)
 
 
 def install(limits: Limits) -> None:
@@ -195,23 +160,6 @@ def install(limits: Limits) -> None:
 
         return connection_lost
 
-    def channel_made(original: Any) -> Any:
-        def connection_made(self: Any) -> None:
-            original(self)
-            _start_connect_deadline(self, limits)
-
-        return connection_made
-
-    def request_done(original: Any) -> Any:
-        def done(self: Any) -> None:
-            self._wampgate_served = True
-            original(self)
-
-        return done
-
-    channel_cls: Any = http.HTTPChannel
-    channel_cls.connectionMade = channel_made(channel_cls.connectionMade)
-    channel_cls.allHeadersReceived = request_done(channel_cls.allHeadersReceived)
     websocket.onMessage = on_message
     rawsocket.stringReceived = string_received
     for cls in (websocket, rawsocket):

@@ -57,10 +57,10 @@ class TightGateway(Gateway):
         web["max_connections"] = MAX_CONNECTIONS
         web.setdefault("options", {})["client_timeout"] = HELLO_TIMEOUT
         config["workers"] = [
-            w for w in config["workers"] if w["type"] != "guest" or w.get("id") == "calc"
+            w for w in config["workers"] if w["type"] != "guest" or w.get("id") in ("calc", "echo")
         ]
         render.write(config, self.settings.node_dir)
-        self._log = NodeLog(["calc"])
+        self._log = NodeLog(["calc", "echo"])
         return command, env
 
 
@@ -261,14 +261,28 @@ def test_no_timeout_line_for_a_session_that_joined_and_left(tight: Gateway) -> N
     assert f"127.0.0.1:{port}: no WAMP session" not in text
 
 
-def test_a_request_dribbled_byte_by_byte_is_closed_by_the_deadline(tight: Gateway) -> None:
-    sock = _tcp(tight.settings.port)
-    request = b"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Slow: " + b"a" * 1000
+#: Requests sent one byte every half second: never idle as long as client_timeout.
+DRIBBLED = {
+    "headers": (b"", b"GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + b"a" * 1000),
+    "body": (b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n", b"a" * 1000),
+    "second request": (b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", b"GET / HTTP/1.1\r\n" * 60),
+}
+
+
+@pytest.mark.parametrize("shape", DRIBBLED)
+def test_a_request_dribbled_byte_by_byte_is_closed_by_the_deadline(
+    tight: Gateway, shape: str
+) -> None:
+    assert _seconds_until_dribbler_closed(tight.settings.port, *DRIBBLED[shape]) < ANSWER_TIMEOUT
+
+
+def _seconds_until_dribbler_closed(port: int, at_once: bytes, slowly: bytes) -> float:
+    sock = _tcp(port)
+    sock.sendall(at_once)
     closed = threading.Event()
 
     def dribble() -> None:
-        # One byte every half second: never idle as long as client_timeout.
-        for byte in request:
+        for byte in slowly:
             if closed.is_set():
                 return
             with contextlib.suppress(OSError):
@@ -278,8 +292,18 @@ def test_a_request_dribbled_byte_by_byte_is_closed_by_the_deadline(tight: Gatewa
     sender = threading.Thread(target=dribble)
     sender.start()
     try:
-        assert seconds_until_closed(sock) < ANSWER_TIMEOUT
+        return seconds_until_closed(sock)
     finally:
         closed.set()
         sender.join()
         sock.close()
+
+
+def test_an_echo_websocket_outlives_the_connect_deadline(tight: Gateway) -> None:
+    echo = connect(f"ws://127.0.0.1:{tight.settings.port}/echo", open_timeout=ANSWER_TIMEOUT)
+    # Opened after the echo socket and closed by the deadline: the echo one's has passed too.
+    dribbled = _seconds_until_dribbler_closed(tight.settings.port, *DRIBBLED["body"])
+    assert CONNECT_TIMEOUT <= dribbled < ANSWER_TIMEOUT
+    echo.send("still served")
+    assert echo.recv(ANSWER_TIMEOUT) == "still served"
+    echo.close()
