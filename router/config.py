@@ -136,6 +136,11 @@ class GatewaySettings:
         return self.root / "web" / "node_modules" / "autobahn-browser"
 
     @property
+    def charts_dir(self) -> Path:
+        """uPlot's browser build, installed by npm and served at /charts (the dashboard)."""
+        return self.root / "web" / "node_modules" / "uplot" / "dist"
+
+    @property
     def users_file(self) -> Path:
         return self.state_dir / "users.json"
 

@@ -134,6 +134,8 @@ def _render_web(web: dict[str, Any], settings: GatewaySettings) -> None:
     paths["/"]["directory"] = str(settings.root / "web")
     if "vendor" in paths:
         paths["vendor"]["directory"] = str(settings.vendor_dir)
+    if "charts" in paths:
+        paths["charts"]["directory"] = str(settings.charts_dir)
     echo = paths["echo"]["backend"]
     tcp_endpoint(echo["endpoint"], settings.host, settings.echo_port, key="host")
     echo["url"] = f"ws://{hostport(settings.host, settings.echo_port)}/"

@@ -29,7 +29,7 @@ def test_template_defaults_match_the_design() -> None:
     cfg = render.load_template(ROOT)
     web = next(t for t in cfg["workers"][0]["transports"] if t["type"] == "web")
     assert web["endpoint"] == {"type": "tcp", "interface": "127.0.0.1", "port": 8080}
-    assert set(web["paths"]) == {"/", "vendor", "ws", "echo", "metrics"}
+    assert set(web["paths"]) == {"/", "vendor", "charts", "ws", "echo", "metrics"}
     assert web["paths"]["ws"]["serializers"] == ["json", "msgpack", "cbor"]
     assert cfg["workers"][0]["realms"][0]["name"] == "realm1"
     # More components may be configured beside the demo ones.

@@ -1,6 +1,6 @@
 // The console page: catalog list, generated forms, results and history.
 import { buildCall, cliCommand, fieldsOf, jsSnippet } from './forms.js';
-import { copyText, el, pretty, showConnection } from './ui.js';
+import { breakAtDots, copyText, el, pretty, showConnection } from './ui.js';
 import { Gateway } from './wamp.js';
 
 const HISTORY_LIMIT = 50;
@@ -82,10 +82,6 @@ function select(info) {
   history.replaceState(null, '', `#${encodeURIComponent(info.uri)}`);
 }
 
-/** A URI as text with line-break chances after its dots only. */
-function breakAtDots(uri) {
-  return uri.split(/(?<=\.)/).flatMap((part, i) => (i ? [el('wbr'), part] : [part]));
-}
 
 function renderCatalog() {
   const filter = $('filter').value.trim().toLowerCase();

@@ -18,6 +18,11 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** A URI as text with line-break chances after its dots only. */
+export function breakAtDots(uri) {
+  return uri.split(/(?<=\.)/).flatMap((part, i) => (i ? [el('wbr'), part] : [part]));
+}
+
 export function pretty(value) {
   return JSON.stringify(value, null, 2);
 }

@@ -1,0 +1,41 @@
+// The journal's answer to wampgate.history.topics(), made fit to show. Pure.
+
+export const HISTORY_TOPICS = 'wampgate.history.topics';
+export const HISTORY_GET = 'wampgate.history.get';
+
+function ago(ms) {
+  if (!(ms >= 0)) return '–';
+  const s = ms / 1000;
+  if (s < 60) return `${Math.round(s)} s`;
+  if (s < 3600) return `${Math.round(s / 60)} min`;
+  if (s < 86400) return `${Math.round(s / 3600)} h`;
+  return `${Math.round(s / 86400)} d`;
+}
+
+function entries(value) {
+  if (Array.isArray(value)) return value;
+  if (value && Array.isArray(value.topics)) return value.topics;
+  if (value && typeof value === 'object') return Object.entries(value).map(([topic, v]) => ({ topic, ...v }));
+  return [];
+}
+
+/**
+ * {stored, topics: [{topic, count, seq, lag}]}, most stored first. `lag` is
+ * the age of the newest stored event (how far the journal is behind now).
+ */
+export function journalSummary(value, now = Date.now()) {
+  const topics = entries(value && value.args ? value.args[0] : value).map((t) => {
+    const count = Number(t.count ?? t.events ?? 0);
+    const first = t.first_seq ?? t.first;
+    const lastSeq = t.last_seq ?? t.last;
+    const newest = t.last_time ?? t.newest ?? t.last_at;
+    return {
+      topic: String(t.topic),
+      count,
+      seq: first == null ? '–' : `${first}–${lastSeq}`,
+      lag: newest ? ago(now - Date.parse(newest)) : '–',
+    };
+  });
+  topics.sort((a, b) => b.count - a.count || a.topic.localeCompare(b.topic));
+  return { stored: topics.reduce((sum, t) => sum + t.count, 0), topics };
+}
