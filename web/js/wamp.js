@@ -1,89 +1,22 @@
 // The browser's connection to wampgate: one WAMP session that survives
 // reconnects, on top of the autobahn-browser bundle (loaded as a classic
 // script before this module: it defines the global `autobahn`).
+// Errors and deadlines live in errors.js, addresses and topic rules in
+// address.js, subscriptions (and recovery from the journal) in subscription.js.
+import { realmFrom, routerUrl } from './address.js';
+import {
+  ERROR_CANCELED, ERROR_NOT_CONNECTED, ERROR_TIMEOUT, WampError, plain, seconds, toWampError, withDeadline,
+} from './errors.js';
+import { keepEventDetails } from './seq.js';
+import { Subscription } from './subscription.js';
+
+export { realmFrom, routerUrl, topicProblem } from './address.js';
+export { ERROR_NOT_CONNECTED, ERROR_TIMEOUT, WampError, withDeadline } from './errors.js';
+export { Subscription } from './subscription.js';
 
 export const CATALOG_LIST = 'wampgate.catalog.list';
-/** A call (or the wait for a connection) took longer than the timeout. */
-export const ERROR_TIMEOUT = 'wampgate.error.timeout';
-/** The gateway was stopped, or the router refused the login for good. */
-export const ERROR_NOT_CONNECTED = 'wampgate.error.not_connected';
-const ERROR_CANCELED = 'wamp.error.canceled';
 /** Every call settles within this many milliseconds unless told otherwise. */
 export const DEFAULT_TIMEOUT_MS = 30000;
-
-/** ws(s)://<same host and port>/ws, from the page's own location. */
-export function routerUrl(loc = globalThis.location) {
-  const scheme = loc.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${loc.host}/ws`;
-}
-
-/** The realm: ?realm=... in the page URL, else realm1. */
-export function realmFrom(loc = globalThis.location) {
-  return new URLSearchParams(loc.search).get('realm') || 'realm1';
-}
-
-/** A WAMP error reply, with the error URI a person can look up. */
-export class WampError extends Error {
-  constructor(uri, args = [], kwargs = {}) {
-    const text = typeof args[0] === 'string' ? args[0] : '';
-    super(text ? `${uri}: ${text}` : uri);
-    this.uri = uri;
-    this.text = text;
-    this.args = args;
-    this.kwargs = kwargs;
-  }
-}
-
-function toWampError(err) {
-  if (err instanceof WampError) return err;
-  if (err && typeof err.error === 'string') return new WampError(err.error, err.args || [], err.kwargs || {});
-  // Autobahn throws this string when a session closes under a call.
-  if (err === 'session not open') return new WampError(ERROR_NOT_CONNECTED, ['the connection closed']);
-  return new WampError('wampgate.error.client', [String(err && err.message ? err.message : err)]);
-}
-
-function seconds(ms) {
-  return `${Number((ms / 1000).toFixed(1))} s`;
-}
-
-/** Settle like `promise` within `ms` milliseconds, else reject with `onTimeout()`. */
-export function withDeadline(promise, ms, onTimeout) {
-  let timer;
-  const expired = new Promise((resolve, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms);
-  });
-  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
-}
-
-/**
- * Topic rules per match kind, as the router applies them: words without
- * spaces, dots or #, joined by dots; a prefix may end in a dot, a wildcard
- * pattern may leave any word empty. Returns '' when `topic` is fine.
- */
-export function topicProblem(topic, match = 'exact') {
-  if (/[\s#]/.test(topic)) return 'A topic has no spaces and no #.';
-  if (!topic && match === 'exact') return 'Enter a topic URI.';
-  const words = topic.split('.');
-  if (!words.some(Boolean)) return `A ${match} pattern needs at least one word, e.g. demo.clock.`;
-  if (match === 'wildcard') return '';
-  if (match === 'prefix') {
-    return words.slice(0, -1).includes('')
-      ? 'A prefix has no empty part before its end (a..b): choose Match=wildcard for patterns.'
-      : '';
-  }
-  return words.includes('')
-    ? 'An exact topic has no empty part (a..b or a trailing dot): choose Match=prefix or wildcard for patterns.'
-    : '';
-}
-
-/** Unwrap autobahn.Result into plain data. */
-function plain(result) {
-  if (result && typeof result === 'object' && 'args' in result && 'kwargs' in result
-      && result.constructor && result.constructor.name === 'Result') {
-    return { args: result.args || [], kwargs: result.kwargs || {} };
-  }
-  return result;
-}
 
 /**
  * Events: 'state' (detail: {state, reconnects, retryIn}).
@@ -150,6 +83,7 @@ export class Gateway extends EventTarget {
 
   async _opened(session, details = {}) {
     this.session = session;
+    keepEventDetails(session);
     /** Who the router says we are: {authid, authrole}. */
     this.identity = { authid: details.authid, authrole: details.authrole };
     this.lastError = null;
@@ -268,10 +202,12 @@ export class Gateway extends EventTarget {
 
   /**
    * Subscribe (match: exact, prefix or wildcard). onEvent gets
-   * {topic, args, kwargs, received}. Subscribed again after every reconnect.
+   * {topic, args, kwargs, received, seq, recovered}. Subscribed again after
+   * every reconnect; with {recover: true} (an exact, journaled topic) what was
+   * missed meanwhile comes first, from the journal, flagged recovered.
    */
-  async subscribe(topic, match, onEvent) {
-    const sub = new Subscription(this, topic, match, onEvent);
+  async subscribe(topic, match, onEvent, { recover = false } = {}) {
+    const sub = new Subscription(this, topic, match, onEvent, { recover });
     this._subs.add(sub);
     if (this.session) {
       try {
@@ -282,40 +218,5 @@ export class Gateway extends EventTarget {
       }
     }
     return sub;
-  }
-}
-
-export class Subscription {
-  constructor(gateway, topic, match, onEvent) {
-    this.gateway = gateway;
-    this.topic = topic;
-    this.match = match;
-    this.onEvent = onEvent;
-    this._handle = null;
-  }
-
-  async _attach(session) {
-    const options = this.match === 'exact' ? {} : { match: this.match };
-    this._handle = await session.subscribe(this.topic, (args, kwargs, details) => {
-      this.onEvent({
-        topic: (details && details.topic) || this.topic,
-        args: args || [],
-        kwargs: kwargs || {},
-        received: new Date(),
-      });
-    }, options);
-  }
-
-  async close() {
-    this.gateway._subs.delete(this);
-    const handle = this._handle;
-    this._handle = null;
-    if (handle && this.gateway.session) {
-      try {
-        await this.gateway.session.unsubscribe(handle);
-      } catch {
-        // Already gone with the old session: nothing to undo.
-      }
-    }
   }
 }
