@@ -12,6 +12,7 @@ from typing import Any
 
 import txaio
 from autobahn.twisted.wamp import ApplicationSession
+from wampgate.router import lazylog
 from wampgate.router.bounds import deadline, delivery, edge
 from wampgate.router.bounds.limits import Limits
 
@@ -30,6 +31,8 @@ def install(limits: Limits) -> None:
     deadline.install(limits)
     delivery.install(limits)
     _installed.append(limits)
+    deferred = lazylog.install()
+    log.info("log arguments built only when logged: {n} helpers", n=len(deferred))
     log.info("wampgate bounds installed: {limits}", limits=limits)
 
 
