@@ -184,3 +184,10 @@ def add_up_arguments(p: argparse.ArgumentParser) -> None:
         default=os.environ.get(names.HTTP_KEY),
         help=f"turn on POST /publish and /call for this key (secret: env {names.HTTP_SECRET})",
     )
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes of each work-queue component (demo.jobs.*; default 1): they share "
+        "its procedures, a busy one gets no new call",
+    )

@@ -194,6 +194,7 @@ def up(args: argparse.Namespace) -> int:
         tls_key=args.tls_key,
         allow_origins=tuple(args.allow_origin),
         http_key=args.http_key,
+        workers=args.workers,
     )
     return up(settings, verbose=args.verbose)
 

@@ -48,8 +48,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 class Api:
     """The procedures of one component, declared with :meth:`procedure`."""
 
-    def __init__(self, component: str) -> None:
+    def __init__(self, component: str, *, concurrency: int | None = None) -> None:
         self.component = component
+        #: At most this many calls of each procedure at once in one process; the router
+        #: hands further calls to another process of the component or queues them.
+        self.concurrency = concurrency
         self._procedures: dict[str, Procedure] = {}
 
     def procedure(self, uri: str) -> Callable[[F], F]:

@@ -109,10 +109,11 @@ def create_component(api: Api, settings: BackendSettings) -> Component:
     )
     # Several copies of a component may run side by side; calls are shared out.
     options = RegisterOptions(invoke="roundrobin")
+    limited = RegisterOptions(invoke="roundrobin", concurrency=api.concurrency)
 
     async def register(session: Any, details: Any) -> None:
         for proc in api.procedures.values():
-            await session.register(_endpoint(proc), proc.uri, options=options)
+            await session.register(_endpoint(proc), proc.uri, options=limited)
         await session.register(
             api.describe, uris.CATALOG_COMPONENT_PREFIX + api.component, options=options
         )

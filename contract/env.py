@@ -50,3 +50,8 @@ KAFKA_SERVERS: Final = "WAMPGATE_KAFKA_SERVERS"
 #: Kafka -> WAMP: ``kafka topic[=wamp topic]``, comma-separated.
 KAFKA_IN: Final = "WAMPGATE_KAFKA_IN"
 KAFKA_GROUP: Final = "WAMPGATE_KAFKA_GROUP"
+
+#: How many processes of a component its supervisor runs (they share its registrations).
+WORKERS: Final = "WAMPGATE_WORKERS"
+#: Which of those processes this is: 1, 2, ... (set by the supervisor for each).
+WORKER: Final = "WAMPGATE_WORKER"

@@ -77,3 +77,6 @@ CELERY_ERROR_UNKNOWN_TASK: Final = "celery.error.unknown_task"
 #: Default WAMP topic prefixes of ZeroMQ and Kafka messages.
 ZMQ_TOPIC_PREFIX: Final = "zmq."
 KAFKA_TOPIC_PREFIX: Final = "kafka."
+
+#: The work-queue demo: several processes of the jobs component share it, one job each at a time.
+JOBS_SLOW_SQUARE: Final = "demo.jobs.slow_square"

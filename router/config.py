@@ -75,6 +75,9 @@ class GatewaySettings:
     allow_origins: tuple[str, ...] = ()
     #: The HTTP bridge's key; on only with it (its secret comes from the environment).
     http_key: str | None = None
+    #: Processes of each work-queue component (one whose template sets ``WAMPGATE_WORKERS``);
+    #: ``None``: what the template says.
+    workers: int | None = None
     #: Allow an all-interfaces host (``0.0.0.0``, ``::`` ...): ``--expose-all``.
     expose_all: bool = False
 
@@ -90,6 +93,8 @@ class GatewaySettings:
             same = [other for other, p in ports.items() if p == port and other != name]
             if same:
                 raise ConfigError(f"the {name} port and the {same[0]} port are both {port}")
+        if self.workers is not None and not 1 <= self.workers <= 64:
+            raise ConfigError(f"workers {self.workers}: expected 1 to 64 processes")
         if not self.realm or " " in self.realm:
             raise ConfigError(f"realm {self.realm!r} is not a valid realm name")
 

@@ -158,6 +158,8 @@ def _render_component(worker: dict[str, Any], target: str, settings: GatewaySett
         env_vars[names.ECHO_PORT] = str(settings.echo_port)
     if names.CLOCK_INTERVAL in env_vars:
         env_vars[names.CLOCK_INTERVAL] = str(settings.clock_interval)
+    if names.WORKERS in env_vars and settings.workers is not None:
+        env_vars[names.WORKERS] = str(settings.workers)
 
 
 def render(

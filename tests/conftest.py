@@ -54,6 +54,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         echo_port=free_port(),
         rawsocket_port=free_port(),
         clock_interval=0.25,
+        workers=2,  # two processes of the jobs component: a work queue
     )
     accounts.add(settings.users_file, TEST_USER, password=TEST_PASSWORD)
     with running(Gateway(settings)) as gw:

@@ -86,3 +86,13 @@ async def test_a_killed_component_comes_back(gateway: Gateway, session: Session)
     assert component_pid(gateway, "wampgate.components.calc") != pid
     assert await session.call(uris.CALC_ADD, 2, 3) == 5
     assert "wampgate.components.calc exited with status -9" in gateway.log_file.read_text()
+
+
+def test_runs_several_numbered_copies(tmp_path: Path) -> None:
+    script = (
+        "import os, pathlib, sys; "
+        "pathlib.Path(sys.argv[1], os.environ['WAMPGATE_WORKER']).write_text(str(os.getpid()))"
+    )
+    assert supervise([sys.executable, "-c", script, str(tmp_path)], workers=3) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["1", "2", "3"]
+    assert len({p.read_text() for p in tmp_path.iterdir()}) == 3

@@ -202,3 +202,19 @@ def test_broken_json_names_the_line(tmp_path: Path) -> None:
     (tmp_path / ".crossbar" / "config.json").write_text('{\n  "version": 2,\n}\n')
     with pytest.raises(ConfigError, match=r"config.json:3:\d+: not valid JSON"):
         render.load_template(tmp_path)
+
+
+def test_workers_set_the_process_count_of_work_queue_components(tmp_path: Path) -> None:
+    def counts(**kw: Any) -> dict[str, str | None]:
+        config = render.render(render.load_template(ROOT), settings(tmp_path, **kw))
+        return {
+            w["id"]: w["options"]["env"]["vars"].get("WAMPGATE_WORKERS")
+            for w in config["workers"]
+            if render.component_target(w) is not None
+        }
+
+    assert counts()["jobs"] == "1"
+    assert counts(workers=3)["jobs"] == "3"
+    assert counts(workers=3)["calc"] is None  # not a work-queue component
+    with pytest.raises(ConfigError, match="workers 0"):
+        settings(tmp_path, workers=0)
