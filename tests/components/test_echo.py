@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 
 import pytest
 import websockets
@@ -50,9 +52,11 @@ async def test_logs_json_shape(gateway: Gateway) -> None:
     async with websockets.connect(echo_urls(gateway)[0]) as ws:
         await ws.send(json.dumps({"zeta": 1, "alpha": 2}))
         await ws.recv()
-    # The component logs through the router into the node log.
-    log = gateway.log_file.read_text()
-    assert "JSON object with keys: alpha, zeta" in log
+    # The component logs through the router into the node log, a moment later.
+    deadline = time.monotonic() + 30
+    while "JSON object with keys: alpha, zeta" not in gateway.log_file.read_text():
+        assert time.monotonic() < deadline, "the echo server's log line never came"
+        await asyncio.sleep(0.05)
 
 
 async def test_oversized_message_closes_only_that_connection(gateway: Gateway) -> None:
