@@ -14,6 +14,9 @@ msgpack when the gateway serves it):
 - ``rpc-throughput``: ``in_flight`` calls at once for a fixed time: calls/s, errors.
 - ``pubsub``: one publisher, 1, 10 and 100 subscribers spread over processes:
   delivered events/s, and lost = published x subscribers - delivered.
+
+and once, on the first path, ``jobs-throughput``: ``demo.jobs.slow_square``
+over 1 and 2 worker processes (:mod:`wampgate.clients.bench_jobs`).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from wampgate.clients import bench_jobs
 from wampgate.clients import bench_rows as measure
 from wampgate.clients.bench_procs import LoadGroup, ProcessSampler
 from wampgate.contract import uris
@@ -64,6 +68,11 @@ class BenchPlan:
 
     #: Subscriber counts for the paths after the first (all of them in a full run).
     other_subscribers: tuple[int, ...] | None = None
+    #: Worker counts of the work-queue scenario, and how extra workers join (a Target).
+    workers: tuple[int, ...] = (1, 2)
+    backend: dict[str, Any] = field(default_factory=dict)
+    #: Only this scenario (``rpc``, ``pubsub`` or ``jobs``) after the reference; all if None.
+    only: str | None = None
 
     @classmethod
     def for_gateway(
@@ -208,13 +217,18 @@ class Bench:
 
     def run(self) -> dict[str, Any]:
         self.reference()
+        wanted = {self.plan.only} if self.plan.only else {"rpc", "pubsub", "jobs"}
         for index, path in enumerate(self.plan.paths):
-            self.rpc(path)
+            if "rpc" in wanted:
+                self.rpc(path)
             counts = self.plan.subscribers
             if index and self.plan.other_subscribers is not None:
                 counts = self.plan.other_subscribers
-            for count in counts:
+            for count in counts if "pubsub" in wanted else ():
                 self.pubsub(path, count)
+        if "jobs" in wanted and self.plan.workers:
+            path = self.plan.paths[0]
+            bench_jobs.measure_jobs(self, path, self.plan.workers, self.plan.backend)
         measure.add_ratios(self.rows)
         return {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -61,6 +61,12 @@ def add_arguments(p: argparse.ArgumentParser, seconds: Any) -> None:
         default=os.environ.get(env.RAWSOCKET_URL),
         help=f"also measure RawSocket + msgpack at rs://HOST:PORT (env {env.RAWSOCKET_URL})",
     )
+    p.add_argument(
+        "--workers",
+        type=subscriber_counts,
+        help="worker processes of the jobs scenario (default 1,2; the bench starts the extra ones)",
+    )
+    p.add_argument("--only", choices=["rpc", "pubsub", "jobs"], help="only this scenario")
     p.add_argument("--json", metavar="FILE", help=f"JSON results (default {RESULTS}/)")
     p.add_argument("--plot", metavar="FILE", help=f"PNG plot (default {RESULTS}/)")
     p.add_argument("--state-dir", help="the gateway's state dir (for the pub/sub publisher)")
@@ -79,6 +85,17 @@ def _publisher(args: argparse.Namespace, client: ClientSettings, state_dir: Path
         return backend_publisher(state_dir, client.realm)
     except (BenchError, RouterError) as exc:
         log.warning("no pub/sub figures: %s", exc)
+        return {}
+
+
+def _backend(state_dir: Path, realm: str) -> dict[str, Any]:
+    """How extra jobs workers join: as a backend on this machine (empty: they cannot)."""
+    from wampgate.clients.bench_procs import backend_publisher
+    from wampgate.router.errors import RouterError
+
+    try:
+        return backend_publisher(state_dir, realm)
+    except (BenchError, RouterError):
         return {}
 
 
@@ -119,11 +136,16 @@ async def command(
         options["seconds"] = args.seconds
     if args.subscribers is not None:
         options |= {"subscribers": args.subscribers, "other_subscribers": None}
+    if args.workers is not None:
+        options["workers"] = args.workers
+    publisher = _publisher(args, client, state_dir)
     plan = bench.BenchPlan.for_gateway(
         client.url,
         args.rawsocket_url,
         quick=args.quick,
-        publisher=_publisher(args, client, state_dir),
+        publisher=publisher,
+        backend=_backend(state_dir, client.realm),
+        only=args.only,
         **options,
     )
     log.info("benchmarking %s", ", ".join(f"{p.label} at {p.url}" for p in plan.paths))

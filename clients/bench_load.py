@@ -173,7 +173,7 @@ async def role_echo(spec: dict[str, Any]) -> dict[str, Any]:
 async def role_call(spec: dict[str, Any]) -> dict[str, Any]:
     component, session = await Target(**spec["target"]).join()
     procedure, args = spec["procedure"], spec["args"]
-    for _ in range(50):  # warm up connection, serializers and caches
+    for _ in range(spec.get("warmup", 50)):  # warm up connection, serializers and caches
         await session.call(procedure, *args)
     await _go()
     result = await _drive(

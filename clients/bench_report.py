@@ -11,7 +11,9 @@ def _label(row: dict[str, Any]) -> str:
     label = str(row["scenario"])
     if row.get("metric"):
         label += f" {row['metric']}"
-    if row["subscribers"] is not None:
+    if row.get("workers"):
+        label += f" {row['workers']} worker(s)"
+    elif row["subscribers"] is not None:
         label += f" x{row['subscribers']}"
     elif row["in_flight"] not in (None, 1):
         label += f" ({row['in_flight']} in flight)"
@@ -41,6 +43,8 @@ def format_table(report: dict[str, Any]) -> str:
             notes.append(f"{row['errors']} errors")
         if "lost" in row:
             notes.append(f"published {row['published']}, lost {row['lost']}")
+        if row.get("speedup") is not None:
+            notes.append(f"x{row['speedup']} the fewest workers")
         if row.get("disconnected"):
             notes.append(f"{row['disconnected']} subscriber(s) lost their connection")
         ratio = row["ratio_to_reference"]
@@ -51,6 +55,12 @@ def format_table(report: dict[str, Any]) -> str:
             f"{_num(row.get('all_cpu_pct')):>6}  {', '.join(notes)}"
         )
     return "\n".join(lines)
+
+
+def _bar_label(row: dict[str, Any]) -> str:
+    if row.get("workers"):
+        return f"{row['workers']} worker(s)"
+    return _path(row) + (f"\n{row['subscribers']} sub" if row["subscribers"] is not None else "")
 
 
 def _num(value: float | None) -> str:
@@ -79,13 +89,16 @@ def save_plot(report: dict[str, Any], path: Path) -> Path:
         ("pub/sub delivered events/s, ratio to reference",
          [r for r in rows if r["scenario"] == "pubsub"]),
     ]  # fmt: skip
-    fig, axes = plt.subplots(1, len(panels), figsize=(15, 4.8), constrained_layout=True)
-    for ax, (title, chosen) in zip(axes, panels, strict=True):
-        labels = [
-            _path(r) + (f"\n{r['subscribers']} sub" if r["subscribers"] is not None else "")
-            for r in chosen
-        ]
-        values = [r["ratio_to_reference"] or 0 for r in chosen]
+    jobs = [r for r in rows if r["scenario"] == "jobs-throughput"]
+    if jobs:
+        panels.append(("slow_square jobs/s, speedup over the fewest workers", jobs))
+    panels = [panel for panel in panels if panel[1]] or panels[:1]
+    fig, axes = plt.subplots(
+        1, len(panels), figsize=(5 * len(panels), 4.8), constrained_layout=True, squeeze=False
+    )
+    for ax, (title, chosen) in zip(axes[0], panels, strict=True):
+        labels = [_bar_label(r) for r in chosen]
+        values = [r.get("speedup", r["ratio_to_reference"]) or 0 for r in chosen]
         bars = ax.bar(range(len(values)), values, color="#3b7dd8")
         ax.bar_label(bars, fmt="%.2f", fontsize=8)
         ax.set_xticks(range(len(values)), labels, fontsize=8, rotation=30, ha="right")

@@ -69,7 +69,12 @@ def _check_report(report: dict[str, Any], subscribers: int) -> None:
             for s in ("rpc-latency", "rpc-throughput", "pubsub")
             for ser in ("json", "msgpack")
         ),
+        ("jobs-throughput", "json"),
     }
+    # The session gateway runs two jobs workers; the bench started the third.
+    jobs = [r for r in rows if r["scenario"] == "jobs-throughput"]
+    assert [(r["workers"], r["errors"]) for r in jobs] == [(2, 0), (3, 0)]
+    assert all(r["value"] > 0 for r in jobs) and jobs[0]["speedup"] == 1.0
     latency = [r for r in rows if r["scenario"] == "rpc-latency" and r["serializer"] == "json"]
     assert [r["metric"] for r in latency] == ["p50", "p90", "p99", "max"]
     assert all(r["unit"] == "ms" for r in latency)
@@ -96,6 +101,8 @@ async def test_bench_writes_table_json_and_plot(gateway: Gateway, tmp_path: Path
         "4",
         "--subscribers",
         "3",
+        "--workers",
+        "2,3",
         "--rawsocket-url",
         str(gateway.settings.rawsocket_url),
         "--state-dir",
