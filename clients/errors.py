@@ -13,7 +13,8 @@
     │   │                      (wrong URL or realm); carries the URL tried
     │   └── AuthenticationFailed  the router refused the user name, password or key
     ├── ConnectionLost         the connection dropped and did not come back in time
-    │                          for a pending call or publish, or the session is closed
+    │                          for a pending call or publish, or dropped while a call
+    │                          was in flight (it may have run), or the session is closed
     ├── CallTimeout            a call got no answer within its timeout; it was
     │                          cancelled at the router and the callee
     ├── BenchError             ``wampgate bench`` could not measure: a load process

@@ -26,6 +26,7 @@ from autobahn.wamp.exception import ApplicationError, SessionNotReady, Transport
 from autobahn.wamp.types import CallOptions, PublishOptions
 from autobahn.wamp.types import CallResult as WampCallResult
 from wampgate.clients import errors
+from wampgate.clients.inflight import InFlight
 from wampgate.clients.settings import (
     DEFAULT_REALM,
     DEFAULT_URL,
@@ -62,6 +63,7 @@ class Session:
         self._first_failure: asyncio.Future[errors.ConnectError] | None = None
         self._done: asyncio.Future[Any] | None = None
         self._closing = False
+        self._inflight = InFlight()
         #: How many times a session was joined (reconnects count).
         self.joins = 0
 
@@ -135,6 +137,7 @@ class Session:
                 await sub.attach(session)
             except errors.WampgateError as exc:
                 log.error("cannot subscribe to %s again: %s", sub.topic, exc)
+        self._inflight.joined()
         self._session = session
         self._joined.set()
         if self.joins > 1:
@@ -162,12 +165,11 @@ class Session:
     def _lost(self) -> None:
         if self._session is not None and not self._closing:
             log.warning("connection to %s lost; reconnecting", self.settings.url)
+        self._inflight.lost()
         self._session = None
         self._joined.clear()
         for sub in self._subscriptions:
             sub.handle = None
-
-    # Subscriptions ---------------------------------------------------------
 
     async def _add(self, sub: Subscription) -> None:
         self._subscriptions.append(sub)
@@ -209,9 +211,8 @@ class Session:
         options = CallOptions(timeout=self.settings.router_timeout)
         with errors.mapped(f"during the call to {uri}"):
             try:
-                result = await asyncio.wait_for(
-                    session.call(uri, *args, options=options, **kwargs), timeout
-                )
+                call = session.call(uri, *args, options=options, **kwargs)
+                result = await asyncio.wait_for(self._inflight.answer(call), timeout)
             except TimeoutError:
                 raise errors.CallTimeout(uri, timeout or 0) from None
             except ApplicationError as exc:

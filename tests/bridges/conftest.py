@@ -2,13 +2,18 @@
 
 RabbitMQ starts only when a test here asks for it. Bridges join the session
 gateway's backend transport like its own components do.
+
+Servers start in a thread, never on the event loop the tests share: a loop
+blocked for longer than the router's ping timeout (15 s) gets the session
+fixture's connection dropped under the next test's feet.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -23,13 +28,13 @@ StartBridge = Callable[..., Process]
 
 
 @pytest.fixture(scope="session")
-def rabbitmq(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RabbitMQ]:
+async def rabbitmq(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RabbitMQ]:
     server = RabbitMQ(tmp_path_factory.mktemp("rabbitmq"))
     try:
-        server.start()
+        await asyncio.to_thread(server.start)
         yield server
     finally:
-        server.stop()
+        await asyncio.to_thread(server.stop)
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +71,7 @@ def start_component(
 
 
 @pytest.fixture
-def start_bridge(backend_env: dict[str, str], tmp_path: Path) -> Iterator[StartBridge]:
+async def start_bridge(backend_env: dict[str, str], tmp_path: Path) -> AsyncIterator[StartBridge]:
     """Start a bridge module with extra environment; wait for ``ready`` in its log."""
     started: list[Process] = []
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -78,7 +83,7 @@ def start_bridge(backend_env: dict[str, str], tmp_path: Path) -> Iterator[StartB
 
     yield start
     for process in started:
-        process.stop()
+        await asyncio.to_thread(process.stop)
 
 
 @pytest.fixture(scope="session")
@@ -93,11 +98,11 @@ def celery_env(rabbitmq: RabbitMQ, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 @pytest.fixture(scope="session")
-def celery_worker(
+async def celery_worker(
     celery_env: dict[str, str],
     backend_env: dict[str, str],
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Process]:
+) -> AsyncIterator[Process]:
     """A Celery worker of the demo app (prefork, so revoking can end a running task) with beat."""
     base = tmp_path_factory.mktemp("celery-worker")
     command = [
@@ -126,21 +131,22 @@ def celery_worker(
     )
     try:
         worker.start()
-        worker.wait_for(r"\bready\.", timeout=90)
+        await asyncio.to_thread(worker.wait_for, r"\bready\.", timeout=90)
         yield worker
     finally:
-        worker.stop()
+        await asyncio.to_thread(worker.stop)
 
 
 # Module-scoped: its procedures leave the catalog before other tests look at it.
 @pytest.fixture(scope="module")
-def celery_bridge(
+async def celery_bridge(
     celery_worker: Process,
     celery_env: dict[str, str],
     backend_env: dict[str, str],
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[Process]:
-    bridge = start_component(
+) -> AsyncIterator[Process]:
+    bridge = await asyncio.to_thread(
+        start_component,
         backend_env,
         tmp_path_factory.mktemp("celery-bridge"),
         "celery_bridge",
@@ -150,14 +156,14 @@ def celery_bridge(
     try:
         yield bridge
     finally:
-        bridge.stop()
+        await asyncio.to_thread(bridge.stop)
 
 
 @pytest.fixture(scope="session")
-def kafka(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tansu]:
+async def kafka(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Tansu]:
     broker = Tansu(tmp_path_factory.mktemp("tansu"))
     try:
-        broker.start()
+        await asyncio.to_thread(broker.start)
         yield broker
     finally:
-        broker.stop()
+        await asyncio.to_thread(broker.stop)

@@ -74,7 +74,9 @@ async def eventually(check: Callable[[], Any], what: str, timeout: float = 30) -
 async def test_fanout_reaches_a_wamp_subscriber_and_is_acked(
     rabbitmq: RabbitMQ, start_bridge: StartBridge, session: Session, amqp: Any
 ) -> None:
-    start_bridge("amqp_bridge", amqp_env(rabbitmq, "fan", "robots=demo.amqp.robots"), CONNECTED)
+    await asyncio.to_thread(
+        start_bridge, "amqp_bridge", amqp_env(rabbitmq, "fan", "robots=demo.amqp.robots"), CONNECTED
+    )
     async with session.subscribe("demo.amqp.robots") as events:
         await publish(amqp, "robots", {"robot": "r2", "x": 1.5})
         await publish(amqp, "robots", b"\x00\xff binary")
@@ -93,8 +95,11 @@ async def test_fanout_reaches_a_wamp_subscriber_and_is_acked(
 async def test_topic_exchange_routing_keys(
     rabbitmq: RabbitMQ, start_bridge: StartBridge, session: Session, amqp: Any
 ) -> None:
-    start_bridge(
-        "amqp_bridge", amqp_env(rabbitmq, "tk", "telemetry:topic:arm.#=demo.amqp.arm"), CONNECTED
+    await asyncio.to_thread(
+        start_bridge,
+        "amqp_bridge",
+        amqp_env(rabbitmq, "tk", "telemetry:topic:arm.#=demo.amqp.arm"),
+        CONNECTED,
     )
     async with session.subscribe("demo.amqp.arm") as events:
         await publish(amqp, "telemetry", [1, 2], key="leg.left", kind="topic")  # not bound
@@ -107,7 +112,8 @@ async def test_topic_exchange_routing_keys(
 async def test_wamp_publish_reaches_an_amqp_queue(
     rabbitmq: RabbitMQ, start_bridge: StartBridge, user: Session, amqp: Any
 ) -> None:
-    start_bridge(
+    await asyncio.to_thread(
+        start_bridge,
         "amqp_bridge",
         amqp_env(rabbitmq, "out", outbound="demo.amqp.cmd.=commands:topic"),
         CONNECTED,
@@ -132,7 +138,8 @@ async def _next(queue: Any) -> Any:
 async def test_no_loop_wamp_to_amqp_to_wamp(
     rabbitmq: RabbitMQ, start_bridge: StartBridge, user: Session, session: Session, amqp: Any
 ) -> None:
-    start_bridge(
+    await asyncio.to_thread(
+        start_bridge,
         "amqp_bridge",
         amqp_env(rabbitmq, "loop", "loopex=demo.amqp.loop", "demo.amqp.loop=loopex"),
         CONNECTED,
@@ -158,12 +165,12 @@ async def test_messages_published_while_the_bridge_is_down_arrive(
     rabbitmq: RabbitMQ, start_bridge: StartBridge, session: Session, amqp: Any
 ) -> None:
     settings = amqp_env(rabbitmq, "down", "outage=demo.amqp.outage")
-    bridge = start_bridge("amqp_bridge", settings, CONNECTED)
-    bridge.stop()
+    bridge = await asyncio.to_thread(start_bridge, "amqp_bridge", settings, CONNECTED)
+    await asyncio.to_thread(bridge.stop)
     for n in range(3):
         await publish(amqp, "outage", {"n": n})
     async with session.subscribe("demo.amqp.outage") as events:
-        start_bridge("amqp_bridge", settings, CONNECTED)
+        await asyncio.to_thread(start_bridge, "amqp_bridge", settings, CONNECTED)
         got = [(await events.next(timeout=20)).kwargs["n"] for _ in range(3)]
     assert got == [0, 1, 2]
 
@@ -192,7 +199,9 @@ async def test_reconnects_after_the_broker_connection_drops(
 async def test_default_topic_is_followed_by_anyone_but_published_only_by_bridges(
     rabbitmq: RabbitMQ, start_bridge: StartBridge, session: Session, user: Session, amqp: Any
 ) -> None:
-    start_bridge("amqp_bridge", amqp_env(rabbitmq, "dflt", "lab:direct:door"), CONNECTED)
+    await asyncio.to_thread(
+        start_bridge, "amqp_bridge", amqp_env(rabbitmq, "dflt", "lab:direct:door"), CONNECTED
+    )
     async with session.subscribe("amqp.lab.", match="prefix") as events:
         await publish(amqp, "lab", {"open": True}, key="door", kind="direct")
         event = await events.next(timeout=20)

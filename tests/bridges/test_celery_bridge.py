@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import sys
 from collections.abc import AsyncIterator
 from typing import Any
@@ -18,15 +17,7 @@ from wampgate.contract import env, uris
 
 from tests.bridges.servers import Process
 
-# In full-suite runs one call right after the bridge's first call has hung (the task
-# message never reached the worker); until that is understood these run on request.
-pytestmark = [
-    pytest.mark.usefixtures("celery_bridge"),
-    pytest.mark.skipif(
-        not os.environ.get("WAMPGATE_CELERY_TESTS"),
-        reason="set WAMPGATE_CELERY_TESTS=1 to run the Celery bridge against a real worker",
-    ),
-]
+pytestmark = pytest.mark.usefixtures("celery_bridge")
 
 
 @pytest.fixture
@@ -45,17 +36,16 @@ async def wamp(url: str) -> AsyncIterator[Any]:
     await asyncio.wait({done}, timeout=5)
 
 
-def test_cli_calls_a_task(url: str) -> None:
+async def test_cli_calls_a_task(url: str) -> None:
     wampgate = os.path.join(os.path.dirname(sys.executable), "wampgate")
-    done = subprocess.run(
-        [wampgate, "call", "--url", url, "celery.add", "2", "3"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
+    cli = await asyncio.create_subprocess_exec(
+        *[wampgate, "call", "--url", url, "celery.add", "2", "3"],
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "5"
+    out, err = await asyncio.wait_for(cli.communicate(), 60)
+    assert cli.returncode == 0, err.decode()
+    assert out.decode().strip() == "5"
 
 
 async def test_tasks_results_and_argument_checks(session: Session) -> None:

@@ -10,6 +10,7 @@ from wampgate.clients import (
     CallError,
     CallTimeout,
     ConnectError,
+    ConnectionLost,
     NoSuchProcedure,
     NotAuthorized,
     Session,
@@ -131,3 +132,22 @@ async def test_a_value_that_cannot_be_serialized_is_a_usage_error(session: Sessi
     with pytest.raises(UsageError, match="cannot be sent"):
         await session.publish("demo.x", "\ud800")
     assert await session.call(uris.ECHO, "fine") == "fine"
+
+
+async def test_a_call_in_flight_when_the_connection_is_cut_fails_at_once(
+    gateway: Gateway, never_answers: Callee
+) -> None:
+    # Autobahn's component sessions leave such a call unanswered: it would
+    # wait out its whole deadline (seen when the router dropped a client
+    # whose process had been too busy to answer its pings).
+    proxy = await CuttableProxy(gateway.settings.port).start()
+    try:
+        async with connect(f"ws://127.0.0.1:{proxy.port}/ws", call_timeout=300) as s:
+            started = never_answers.started
+            call = asyncio.ensure_future(s.call(never_answers.uri))
+            await wait_for(never_answers, "started", started + 1)
+            proxy.cut()
+            with pytest.raises(ConnectionLost, match="may have run"):
+                await asyncio.wait_for(call, 60)
+    finally:
+        await proxy.close()
