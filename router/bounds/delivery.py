@@ -20,13 +20,15 @@ method because it is the only place that knows both the message and the peer:
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import txaio
-from autobahn.wamp import message
+from autobahn.wamp import message, serializer
 from autobahn.wamp.exception import ApplicationError, SerializationError
 from crossbar.router import protocol as crossbar_protocol
 from crossbar.router.router import Router
+from wampgate.router.bounds.backlog import max_send_buffer, refusal
 from wampgate.router.bounds.limits import Limits
 from wampgate.router.bounds.transport import abort, peer_of, pending_bytes
 
@@ -39,11 +41,23 @@ UNENCODABLE = (SerializationError, OverflowError, ValueError, TypeError, Recursi
 _last_skipped_publication: list[int | None] = [None]
 
 
+_SERVER_PROTOCOLS = (
+    crossbar_protocol.WampWebSocketServerProtocol,
+    crossbar_protocol.WampRawSocketServerProtocol,
+)
+
+
+def _error(request_type: int, request: int, uri: str, text: str) -> Any:
+    return message.Error(request_type, request, uri, args=[text])
+
+
 def _invalid(request_type: int, request: int, text: str) -> Any:
     return message.Error(request_type, request, ApplicationError.INVALID_ARGUMENT, args=[text])
 
 
-def _refuse_invocation(router: Any, callee: Any, invocation: Any, why: str) -> Any:
+def _refuse_invocation(
+    router: Any, callee: Any, invocation: Any, why: str, busy: bool = False
+) -> Any:
     dealer = router._dealer
     pending = dealer._invocations.get(invocation.request)
     if pending is None:
@@ -52,8 +66,13 @@ def _refuse_invocation(router: Any, callee: Any, invocation: Any, why: str) -> A
     if extra:
         extra.concurrency_current -= 1
     dealer._remove_invoke_request(pending)
+    request = pending.call.request
+    if busy:
+        text = f"{pending.call.procedure} is not taking more calls now: {why}"
+        uri = "wamp.error.unavailable"
+        return pending.caller, _error(message.Call.MESSAGE_TYPE, request, uri, text)
     text = f"the arguments of {pending.call.procedure} cannot be passed to its callee: {why}"
-    return pending.caller, _invalid(message.Call.MESSAGE_TYPE, pending.call.request, text)
+    return pending.caller, _invalid(message.Call.MESSAGE_TYPE, request, text)
 
 
 def _replacement(router: Any, session: Any, msg: Any, why: str) -> Any:
@@ -82,19 +101,22 @@ def _log_unencodable(session: Any, msg: Any, why: str) -> None:
     )
 
 
-def _max_send_buffer(proto: Any, limits: Limits) -> int | None:
-    if isinstance(proto, crossbar_protocol.WampWebSocketServerProtocol):
-        return limits.max_send_buffer_websocket
-    if isinstance(proto, crossbar_protocol.WampRawSocketServerProtocol):
-        return limits.max_send_buffer_rawsocket
-    return None
+_last_busy_log = [0.0]
+
+
+def _log_busy(session: Any, why: str) -> None:
+    """One line per second at most: a flood would otherwise flood the log too."""
+    now = time.monotonic()
+    if now - _last_busy_log[0] >= 1.0:
+        _last_busy_log[0] = now
+        log.warn("refused calls to session {session}: {why}", session=session._session_id, why=why)
 
 
 def _check_send_buffer(session: Any, limits: Limits) -> None:
     proto = session._transport
-    limit = _max_send_buffer(proto, limits)
-    if limit is None or getattr(proto, "_wampgate_aborted", False):
+    if not isinstance(proto, _SERVER_PROTOCOLS) or getattr(proto, "_wampgate_aborted", False):
         return
+    limit = max_send_buffer(proto, limits)
     pending = pending_bytes(proto)
     if pending > limit:
         log.warn(
@@ -107,12 +129,48 @@ def _check_send_buffer(session: Any, limits: Limits) -> None:
         abort(proto)
 
 
+def strict_json() -> None:
+    """JSON out of the router is standard JSON: NaN and the infinities cannot be carried.
+
+    Python's ``json`` writes them as ``NaN``/``Infinity``, which JavaScript's
+    ``JSON.parse`` and most other parsers reject, closing the client's
+    connection. Refused here, they take the unencodable path above.
+    """
+    encoder = getattr(serializer, "_WAMPJsonEncoder", None)  # absent with AUTOBAHN_USE_UJSON
+    if encoder is None or getattr(serializer._dumps, "_wampgate_strict", False):
+        return
+
+    def dumps(obj: Any, use_binary_hex_encoding: bool = False) -> str:
+        return str(
+            serializer.json.dumps(
+                obj,
+                separators=(",", ":"),
+                ensure_ascii=False,
+                sort_keys=False,
+                use_binary_hex_encoding=use_binary_hex_encoding,
+                cls=encoder,
+                allow_nan=False,
+            )
+        )
+
+    dumps._wampgate_strict = True  # type: ignore[attr-defined]
+    serializer._dumps = dumps
+
+
 def install(limits: Limits) -> None:
     """Wrap ``Router.send`` of every router in this worker."""
+    strict_json()
     original = Router.send
 
     def send(self: Any, session: Any, msg: Any) -> None:
         try:
+            busy = refusal(session, msg, limits)
+            if busy is not None:
+                _log_busy(session, busy)
+                replacement = _refuse_invocation(self, session, msg, busy, busy=True)
+                if replacement is not None:
+                    original(self, *replacement)
+                return
             original(self, session, msg)
         except UNENCODABLE as exc:
             why = f"{type(exc).__name__}: {str(exc)[:160]}"

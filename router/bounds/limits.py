@@ -16,10 +16,17 @@ Defaults (each can be changed in ``extra.limits`` of the bounds component in
 ``connect_timeout`` = 20 s
     From TCP accept on the web port until a joined WAMP session, whatever
     the client sends meanwhile (a request dribbled byte by byte included).
-``max_send_buffer_websocket`` = 4 MiB, ``max_send_buffer_rawsocket`` = 64 MiB
-    Bytes the router holds for a peer that does not read what it is sent
-    (four maximum-size messages of the transport). A connection whose
-    pending output passes the limit is closed at once and its buffer freed.
+``max_send_buffer_client`` = 4 MiB, ``max_send_buffer_backend`` = 64 MiB
+    Bytes the router holds for a peer that does not read what it is sent:
+    a client connection (WebSocket, RawSocket over TCP) or a component on
+    the backend socket. A connection whose pending output passes the limit
+    is closed at once and its buffer freed.
+``max_callee_backlog`` = 8 MiB
+    Bytes waiting for a component before the router stops handing it new
+    calls: past it, a CALL whose INVOCATION is larger than 4 KiB is answered
+    ``wamp.error.unavailable`` at once (small calls still pass), and past
+    twice it every CALL is, so callers flooding a component with large
+    arguments get an answer and the component is never dropped for it.
 
 Message size and connection count are Crossbar's own transport options
 (``max_message_size``, ``max_connections``, ``client_timeout``), set in the
@@ -44,8 +51,9 @@ class Limits:
     max_depth: int = 64
     hello_timeout: float = 10.0
     connect_timeout: float = 20.0
-    max_send_buffer_websocket: int = 4 * MIB
-    max_send_buffer_rawsocket: int = 64 * MIB
+    max_send_buffer_client: int = 4 * MIB
+    max_send_buffer_backend: int = 64 * MIB
+    max_callee_backlog: int = 8 * MIB
 
     def __post_init__(self) -> None:
         for item in fields(self):

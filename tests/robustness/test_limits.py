@@ -34,6 +34,7 @@ from tests.robustness.wire import ANSWER_TIMEOUT, Peer
 HELLO_TIMEOUT = 2
 CONNECT_TIMEOUT = 4
 SEND_BUFFER = 1024 * 1024
+CALLEE_BACKLOG = 256 * 1024
 MAX_CONNECTIONS = 12
 MIB = 1024 * 1024
 
@@ -51,7 +52,8 @@ class TightGateway(Gateway):
                 component["extra"]["limits"] |= {
                     "hello_timeout": HELLO_TIMEOUT,
                     "connect_timeout": CONNECT_TIMEOUT,
-                    "max_send_buffer_websocket": SEND_BUFFER,
+                    "max_send_buffer_client": SEND_BUFFER,
+                    "max_callee_backlog": CALLEE_BACKLOG,
                 }
         web = next(t for t in router["transports"] if t["type"] == "web")
         web["max_connections"] = MAX_CONNECTIONS
@@ -71,6 +73,7 @@ def tight(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         state_dir=tmp_path_factory.mktemp("tight"),
         port=free_port(),
         echo_port=free_port(),
+        rawsocket_port=free_port(),
     )
     accounts.add(settings.users_file, TEST_USER, password=TEST_PASSWORD)
     accounts.add(settings.users_file, ADMIN, password=ADMIN_PASSWORD, role="admin")
@@ -307,3 +310,67 @@ def test_an_echo_websocket_outlives_the_connect_deadline(tight: Gateway) -> None
     echo.send("still served")
     assert echo.recv(ANSWER_TIMEOUT) == "still served"
     echo.close()
+
+
+def _rawsocket_frame(wamp: list[object]) -> bytes:
+    data = json.dumps(wamp).encode()
+    return b"\x00" + len(data).to_bytes(3, "big") + data
+
+
+def _rawsocket_json_peer(port: int) -> socket.socket:
+    """A joined anonymous RawSocket JSON session (TCP) that reads only when told."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect(("127.0.0.1", port))
+    sock.settimeout(ANSWER_TIMEOUT)
+    sock.sendall(b"\x7f\xf1\x00\x00")  # JSON, messages up to 16 MiB
+    assert sock.recv(4)[:1] == b"\x7f"
+    sock.sendall(_rawsocket_frame([1, "realm1", {"roles": {"subscriber": {}}}]))
+    header = sock.recv(4)
+    welcome = json.loads(sock.recv(int.from_bytes(header[1:], "big"), socket.MSG_WAITALL))
+    assert welcome[0] == 2, welcome
+    return sock
+
+
+def test_a_slow_rawsocket_client_gets_the_client_send_buffer(tight: Gateway) -> None:
+    assert tight.settings.rawsocket_port is not None
+    url = tight.settings.url
+    publisher = connect_sync(url, authid=TEST_USER, password=TEST_PASSWORD)
+    watcher = connect_sync(url, authid=ADMIN, password=ADMIN_PASSWORD)
+    before = set(_session_ids(watcher))
+    slow = _rawsocket_json_peer(tight.settings.rawsocket_port)
+    slow.sendall(_rawsocket_frame([32, 1, {}, "demo.rawflood"]))  # then never reads again
+    (session,) = set(_session_ids(watcher)) - before
+    event = "x" * (64 * 1024)
+    published = 0
+    for published in range(1, 301):  # 300 x 64 KiB = 19 MiB: far past the 1 MiB limit
+        publisher.publish("demo.rawflood", event)
+        if published % 10 == 0 and session not in _session_ids(watcher):
+            break
+    still_there = session in _session_ids(watcher)
+    for peer in (publisher, watcher, slow):
+        peer.close()
+    assert not still_there, f"a RawSocket client that reads nothing got {published} events"
+
+
+def test_flooding_a_component_gets_answers_and_never_drops_it(tight: Gateway) -> None:
+    url = tight.settings.url
+    flood = connect(url, subprotocols=[Subprotocol("wamp.2.json")], max_size=2**24)
+    flood.send(json.dumps([1, "realm1", {"roles": {"caller": {}}}]))
+    assert json.loads(flood.recv(ANSWER_TIMEOUT))[0] == 2
+    big = "e" * 500_000
+    calls = 60  # 30 MB for calc, sent faster than it can take them
+    for request in range(1, calls + 1):
+        flood.send(f'[48,{request},{{}},"{uris.CALC_ADD}",["{big}",1]]')
+    answers = [json.loads(flood.recv(ANSWER_TIMEOUT)) for _ in range(calls)]
+    flood.close()
+    errors = [answer[4] for answer in answers if answer[0] == 8]
+    assert len(errors) == calls and {a[2] for a in answers} == set(range(1, calls + 1))
+    assert "wamp.error.unavailable" in errors, errors
+    assert set(errors) <= {"wamp.error.unavailable", "wamp.error.invalid_argument"}
+    with connect_sync(url) as other:
+        assert other.call(uris.CALC_ADD, 1, 2) == 3
+    text = tight.log_file.read_text(errors="replace")
+    assert "refused calls to session" in text
+    dropped = [line for line in text.splitlines() if "bytes wait unread" in line and "unix" in line]
+    assert dropped == [], dropped
