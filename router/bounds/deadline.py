@@ -7,9 +7,9 @@ from TCP accept:
 
 - by the end of the first window the connection must have become a joined
   WAMP session or delivered one whole request (headers and body);
-- in every later window a plain HTTP connection (keep-alive) must either
-  deliver a whole request or send nothing at all (an idle one is left to
-  ``client_timeout``).
+- each whole request starts a new window, in which a plain HTTP connection
+  (keep-alive) must deliver its next whole request or send nothing at all
+  (an idle one is left to ``client_timeout``).
 
 A WebSocket upgrade hands the transport to the WAMP protocol, which from
 then on is what must have joined (its HELLO timer covers the rest); a
@@ -34,36 +34,38 @@ def joined(proto: Any) -> bool:
     return session is not None and getattr(session, "_session_id", None) is not None
 
 
-def _start(channel: Any, limits: Limits) -> None:
-    transport = channel.transport
-    sock = socket_of(channel)
+def _close(channel: Any, transport: Any, why: str) -> None:
+    log.warn("closed {peer}: {why}", peer=str(transport.getPeer()), why=why)
+    transport.abortConnection()
+
+
+def _window(channel: Any, limits: Limits, first: bool) -> None:
+    """Start a window; a whole request ends it early and starts the next one."""
+    transport = channel._wampgate_transport
+    sock = socket_of(channel) if first else channel._wampgate_socket
+    channel._wampgate_socket = sock
     channel._wampgate_received = 0  # bytes in this window
-    channel._wampgate_requests = 0  # whole requests in this window
 
-    def close(why: str) -> None:
-        log.warn("closed {peer}: {why}", peer=str(transport.getPeer()), why=why)
-        transport.abortConnection()
-
-    def expire(first: bool) -> None:
+    def expire() -> None:
         if sock is None or not sock.connected:
             return
         proto = getattr(transport, "protocol", None)
         if channel.transport is None and proto is not None and proto is not channel:
             # Upgraded to WebSocket: a WAMP one must have joined; others (/echo) are not ours.
             if isinstance(proto, WampWebSocketServerProtocol) and not joined(proto):
-                close(f"no WAMP session {limits.connect_timeout:.0f}s after connecting")
+                _close(channel, transport, f"no WAMP session {timeout:.0f}s after connecting")
             return
-        if not channel._wampgate_requests and (first or channel._wampgate_received):
-            close(f"no whole request within {limits.connect_timeout:.0f}s")
+        if first or channel._wampgate_received:
+            _close(channel, transport, f"no whole request within {timeout:.0f}s")
             return
-        channel._wampgate_received = channel._wampgate_requests = 0
-        txaio.call_later(limits.connect_timeout, expire, False)
+        _window(channel, limits, first=False)  # idle keep-alive: client_timeout governs it
 
-    txaio.call_later(limits.connect_timeout, expire, True)
+    timeout = limits.connect_timeout
+    channel._wampgate_timer = txaio.call_later(timeout, expire)
 
 
 def install(limits: Limits) -> None:
-    """Start the windows at accept; count bytes and whole requests per window."""
+    """Start the first window at accept, a new one after each whole request; count bytes."""
     channel_cls: Any = http.HTTPChannel
     made, received, complete = (
         channel_cls.connectionMade,
@@ -73,15 +75,19 @@ def install(limits: Limits) -> None:
 
     def connection_made(self: Any) -> None:
         made(self)
-        _start(self, limits)
+        self._wampgate_transport = self.transport
+        _window(self, limits, first=True)
 
     def data_received(self: Any, data: bytes) -> None:
         self._wampgate_received = getattr(self, "_wampgate_received", 0) + len(data)
         received(self, data)
 
     def all_content_received(self: Any) -> None:
-        self._wampgate_requests = getattr(self, "_wampgate_requests", 0) + 1
         complete(self)
+        timer = getattr(self, "_wampgate_timer", None)
+        if timer is not None and timer.active():
+            timer.cancel()
+            _window(self, limits, first=False)
 
     channel_cls.connectionMade = connection_made
     channel_cls.dataReceived = data_received
