@@ -171,6 +171,15 @@ def add_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def add_up_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--bridge",
+        action="append",
+        default=[],
+        metavar="KIND[:FILE]",
+        help="also run a bridge, supervised like the components (repeatable): KIND is amqp, "
+        "celery, zmq or kafka, FILE a JSON object of its settings, e.g. "
+        "--bridge amqp:robots.json (see docs/bridges.md)",
+    )
     p.add_argument("--tls-cert", type=Path, help="serve https/wss with this certificate (PEM)")
     p.add_argument("--tls-key", type=Path, help="the certificate's private key (PEM)")
     p.add_argument(

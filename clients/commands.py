@@ -178,6 +178,7 @@ def admin_command(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def up(args: argparse.Namespace) -> int:
+    from wampgate.router import bridges
     from wampgate.router.config import GatewaySettings
     from wampgate.router.launcher import up
 
@@ -195,6 +196,7 @@ def up(args: argparse.Namespace) -> int:
         allow_origins=tuple(args.allow_origin),
         http_key=args.http_key,
         workers=args.workers,
+        bridges=tuple(bridges.load(spec) for spec in args.bridge) or None,
     )
     return up(settings, verbose=args.verbose)
 

@@ -201,7 +201,7 @@ def main() -> None:
     except SettingsError as exc:
         raise SystemExit(f"amqp_bridge: {exc}") from None
     bridge = AmqpBridge(settings)
-    runtime.main(make_state_api("amqp_bridge", bridge.state), bridge.attach)
+    runtime.main(make_state_api(bridge.state), bridge.attach)
 
 
 if __name__ == "__main__":

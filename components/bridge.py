@@ -187,9 +187,13 @@ class BridgeState:
         }
 
 
-def state_api(component: str, state: BridgeState) -> Api:
-    """An :class:`Api` holding the bridge's state procedure (more may be added to it)."""
-    api = Api(component)
+def state_api(state: BridgeState) -> Api:
+    """An :class:`Api` holding the bridge's state procedure (more may be added to it).
+
+    Its component name is ``<bridge name>_bridge``: the guest worker id that
+    ``wampgate up --bridge`` gives it, and unique when several bridges run.
+    """
+    api = Api(f"{state.name}_bridge")
 
     def bridge_state() -> dict[str, Any]:
         """This bridge's mappings, message counters and rates, and broker connection state."""

@@ -239,7 +239,7 @@ def main() -> None:
         bridge = CeleryBridge(settings, load_app(settings.app))
     except SettingsError as exc:
         raise SystemExit(f"celery_bridge: {exc}") from None
-    runtime.main(make_state_api("celery_bridge", bridge.state), bridge.attach)
+    runtime.main(make_state_api(bridge.state), bridge.attach)
 
 
 if __name__ == "__main__":

@@ -124,7 +124,7 @@ def main() -> None:
     except SettingsError as exc:
         raise SystemExit(f"kafka_bridge: {exc}") from None
     bridge = KafkaBridge(settings)
-    runtime.main(make_state_api("kafka_bridge", bridge.state), bridge.attach)
+    runtime.main(make_state_api(bridge.state), bridge.attach)
 
 
 if __name__ == "__main__":

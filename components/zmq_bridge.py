@@ -118,7 +118,7 @@ def main() -> None:
     except SettingsError as exc:
         raise SystemExit(f"zmq_bridge: {exc}") from None
     bridge = ZmqBridge(settings)
-    runtime.main(make_state_api("zmq_bridge", bridge.state), bridge.attach)
+    runtime.main(make_state_api(bridge.state), bridge.attach)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from typing import Any
 from wampgate.contract import defaults
 from wampgate.contract import env as names
 from wampgate.contract.addresses import hostport
+from wampgate.router.bridges import Bridge, check_unique
 from wampgate.router.errors import ConfigError as ConfigError  # also importable from here
 from wampgate.router.exposure import listen_address, parse_host
 from wampgate.router.security import SecuritySettings
@@ -80,6 +81,8 @@ class GatewaySettings:
     workers: int | None = None
     #: Allow an all-interfaces host (``0.0.0.0``, ``::`` ...): ``--expose-all``.
     expose_all: bool = False
+    #: Bridges run as guest workers beside the components (``--bridge``).
+    bridges: tuple[Bridge, ...] = ()
 
     def __post_init__(self) -> None:
         address = listen_address(parse_host(self.host, expose_all=self.expose_all))
@@ -97,6 +100,7 @@ class GatewaySettings:
             raise ConfigError(f"workers {self.workers}: expected 1 to 64 processes")
         if not self.realm or " " in self.realm:
             raise ConfigError(f"realm {self.realm!r} is not a valid realm name")
+        check_unique(self.bridges)
 
     @classmethod
     def from_env(

@@ -182,6 +182,7 @@ def render(
     for component in router.get("components", []):
         component["realm"] = settings.realm
     realm["roles"] = permissions.crossbar_roles()
+    config["workers"].extend(bridge.worker() for bridge in settings.bridges)
     _render_web(_transport(router, "web"), settings)
     _transport(router, "rawsocket", BACKEND_TRANSPORT)["endpoint"] = {
         "type": "unix",
