@@ -11,6 +11,8 @@ const $ = (id) => document.getElementById(id);
 let catalog = [];
 let selected = null;
 let lastCall = null;
+/** The AbortController of the call in flight: Cancel aborts it (the router cancels the call). */
+let running = null;
 
 function inputFor(field) {
   const id = `f-${field.name}`;
@@ -118,6 +120,19 @@ function addHistory(uri, args, kwargs, ok, outcome, ms) {
   while (body.children.length > HISTORY_LIMIT) body.lastElementChild.remove();
 }
 
+/** A progressive result: the latest one whole, and a bar when it says {done, total}. */
+function showProgress(update, count) {
+  $('progress-panel').hidden = false;
+  const step = update?.meta ?? update;
+  const bar = $('progress-bar');
+  bar.hidden = !(Number.isFinite(step?.done) && Number.isFinite(step?.total) && step.total > 0);
+  if (!bar.hidden) bar.value = step.done / step.total;
+  $('progress-count').textContent = bar.hidden
+    ? `${count} update${count === 1 ? '' : 's'} so far`
+    : `${step.done} of ${step.total} done (${count} update${count === 1 ? '' : 's'})`;
+  $('progress-value').textContent = pretty(update);
+}
+
 function showEquivalents(uri, args, kwargs) {
   lastCall = { cli: cliCommand(uri, args, kwargs), js: jsSnippet(uri, args, kwargs) };
   $('cli').textContent = lastCall.cli;
@@ -138,9 +153,19 @@ async function submit(event) {
   showEquivalents(info.uri, args, kwargs);
   $('call-button').disabled = true;
   $('call-status').textContent = 'Calling…';
+  $('progress-panel').hidden = true;
+  $('result-panel').hidden = true;
+  let updates = 0;
+  const onProgress = (update) => {
+    updates += 1;
+    showProgress(update, updates);
+  };
+  running = new AbortController();
+  $('cancel-button').hidden = false;
   try {
-    const { value, ms } = await gateway.call(info.uri, args, kwargs);
-    showResult(true, [el('pre', { id: 'result-value' }, pretty(value)), el('p', { class: 'muted' }, `${ms.toFixed(1)} ms round trip`)]);
+    const { value, ms } = await gateway.call(info.uri, args, kwargs, { onProgress, signal: running.signal });
+    const seen = updates ? `, ${updates} progress update${updates === 1 ? '' : 's'} before it` : '';
+    showResult(true, [el('pre', { id: 'result-value' }, pretty(value)), el('p', { class: 'muted' }, `${ms.toFixed(1)} ms round trip${seen}`)]);
     addHistory(info.uri, args, kwargs, true, JSON.stringify(value), ms);
     $('call-status').textContent = '';
   } catch (err) {
@@ -152,6 +177,8 @@ async function submit(event) {
     $('call-status').textContent = '';
   } finally {
     $('call-button').disabled = false;
+    $('cancel-button').hidden = true;
+    running = null;
   }
 }
 
@@ -177,6 +204,7 @@ async function loadCatalog() {
 
 $('filter').addEventListener('input', renderCatalog);
 $('call-form').addEventListener('submit', submit);
+$('cancel-button').addEventListener('click', () => running?.abort());
 $('copy-cli').addEventListener('click', (e) => copy('cli', e.currentTarget));
 $('copy-js').addEventListener('click', (e) => copy('js', e.currentTarget));
 // Components may come and go: refresh the catalog on every (re)connect.

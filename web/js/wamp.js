@@ -163,26 +163,35 @@ export class Gateway extends EventTarget {
    * Call a procedure; resolves {value, ms}, rejects with WampError. The
    * call settles within `timeout` ms (the gateway's default unless given):
    * the router is asked to cancel it then too, so the callee stops working.
+   * `onProgress(value)` gets the callee's progressive results as they come;
+   * aborting `signal` cancels the call at the router (it rejects with
+   * wamp.error.canceled).
    */
-  async call(uri, args = [], kwargs = {}, { timeout = this.timeout } = {}) {
+  async call(uri, args = [], kwargs = {}, { timeout = this.timeout, onProgress = null, signal = null } = {}) {
     const start = performance.now();
     const late = () => new WampError(ERROR_TIMEOUT, [`${uri} did not answer within ${seconds(timeout)}`]);
     let pending = null;
+    // Mode kill: Autobahn keeps the call until the router's answer, instead of
+    // forgetting it at once and then failing the connection over that answer.
+    const cancel = () => { try { pending?.cancel({ mode: 'kill' }); } catch { /* the session is gone already */ } };
     try {
       const session = await this.ready(timeout);
       const left = Math.max(1, timeout - (performance.now() - start));
       // WAMP call timeouts are whole seconds on Crossbar.
-      pending = session.call(uri, args, kwargs, { timeout: Math.max(1, Math.ceil(left / 1000)) });
+      const options = { timeout: Math.max(1, Math.ceil(left / 1000)), receive_progress: Boolean(onProgress) };
+      pending = session.call(uri, args, kwargs, options);
+      if (onProgress) pending.then(null, () => {}, (update) => onProgress(plain(update)));
+      signal?.addEventListener('abort', cancel, { once: true });
       const result = await withDeadline(pending, left, late);
       return { value: plain(result), ms: performance.now() - start };
     } catch (err) {
-      let error = toWampError(err);
-      if (error.uri === ERROR_TIMEOUT && pending && typeof pending.cancel === 'function') {
-        try { pending.cancel(); } catch { /* the session is gone already */ }
-      }
+      let error = signal?.aborted ? new WampError(ERROR_CANCELED, ['cancelled']) : toWampError(err);
+      if (error.uri === ERROR_TIMEOUT) cancel();
       if (error.uri === ERROR_CANCELED && /timeout/.test(error.text)) error = late();
       error.ms = performance.now() - start;
       throw error;
+    } finally {
+      signal?.removeEventListener('abort', cancel);
     }
   }
 
