@@ -209,7 +209,9 @@ class CeleryBridge:
                 if await self._in_io(result.ready):
                     break
             else:
-                state, info = await self._in_io(lambda: (result.state, result.info))
+                # One read: state and info read apart may straddle the task's end.
+                meta = await self._in_io(result.backend.get_task_meta, result.id)
+                state, info = meta["status"], meta.get("result")
                 if state in _READY:
                     break
                 if report is not None and (state, info) != last:
