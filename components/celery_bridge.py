@@ -198,7 +198,8 @@ class CeleryBridge:
         except asyncio.CancelledError:
             log.info("%s: call cancelled; revoking task %s", self.settings.name, result.id)
             await self._in_io(result.revoke, terminate=True)
-            raise
+            # An answer, not a CancelledError, which Autobahn would log as a user error.
+            raise ProcedureError(ApplicationError.CANCELED, f"task {result.id} revoked") from None
         self.state.count("to_wamp")
         return outcome
 

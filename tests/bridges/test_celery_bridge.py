@@ -73,7 +73,9 @@ async def test_progress_streams_to_the_caller(wamp: Any) -> None:
     assert len({u["task_id"] for u in updates}) == 1
 
 
-async def test_cancelling_the_call_revokes_the_task(wamp: Any, celery_env: dict[str, str]) -> None:
+async def test_cancelling_the_call_revokes_the_task(
+    wamp: Any, celery_env: dict[str, str], celery_bridge: Process
+) -> None:
     first: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
 
     def on_progress(update: dict[str, Any]) -> None:
@@ -87,6 +89,9 @@ async def test_cancelling_the_call_revokes_the_task(wamp: Any, celery_env: dict[
         await call
     state = await asyncio.to_thread(_revoked_state, update["task_id"], celery_env)
     assert state == "REVOKED"
+    # Answered with wamp.error.canceled: no traceback of a CancelledError in the bridge's log.
+    await asyncio.to_thread(celery_bridge.wait_for, "wamp.error.canceled: task .* revoked", 30)
+    assert celery_bridge.count("Traceback|onUserError") == 0
 
 
 def _revoked_state(task_id: str, celery_env: dict[str, str]) -> str:
