@@ -200,3 +200,10 @@ def add_up_arguments(p: argparse.ArgumentParser) -> None:
         help="processes of each work-queue component (demo.jobs.*; default 1): they share "
         "its procedures, a busy one gets no new call",
     )
+    p.add_argument(
+        "--proxies",
+        type=int,
+        metavar="N",
+        help="Crossbar proxy workers that serve /ws on --proxy-port and forward to the router",
+    )
+    p.add_argument("--proxy-port", type=int, help="the proxies' port (default 8082)")

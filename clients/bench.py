@@ -79,6 +79,7 @@ class BenchPlan:
         cls,
         url: str,
         rawsocket_url: str | None = None,
+        proxy_url: str | None = None,
         *,
         quick: bool = False,
         **options: Any,
@@ -87,6 +88,8 @@ class BenchPlan:
         paths = [WampPath("websocket", "json", url), WampPath("websocket", "msgpack", url)]
         if rawsocket_url:
             paths.append(WampPath("rawsocket", "msgpack", rawsocket_url))
+        if proxy_url:  # /ws through Crossbar proxy workers (wampgate up --proxies N)
+            paths += [WampPath("proxy", "json", proxy_url), WampPath("proxy", "msgpack", proxy_url)]
         if quick:  # under a minute: short phases, every subscriber count on one path only
             options = {"seconds": 1.0, "other_subscribers": (10,)} | options
         return cls(paths=tuple(paths), **options)

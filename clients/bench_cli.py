@@ -67,6 +67,9 @@ def add_arguments(p: argparse.ArgumentParser, seconds: Any) -> None:
         help="worker processes of the jobs scenario (default 1,2; the bench starts the extra ones)",
     )
     p.add_argument("--only", choices=["rpc", "pubsub", "jobs"], help="only this scenario")
+    p.add_argument(
+        "--proxy-url", help="also measure /ws through the proxy workers (wampgate up --proxies)"
+    )
     p.add_argument("--json", metavar="FILE", help=f"JSON results (default {RESULTS}/)")
     p.add_argument("--plot", metavar="FILE", help=f"PNG plot (default {RESULTS}/)")
     p.add_argument("--state-dir", help="the gateway's state dir (for the pub/sub publisher)")
@@ -142,6 +145,7 @@ async def command(
     plan = bench.BenchPlan.for_gateway(
         client.url,
         args.rawsocket_url,
+        args.proxy_url,
         quick=args.quick,
         publisher=publisher,
         backend=_backend(state_dir, client.realm),

@@ -197,6 +197,8 @@ def up(args: argparse.Namespace) -> int:
         http_key=args.http_key,
         workers=args.workers,
         bridges=tuple(bridges.load(spec) for spec in args.bridge) or None,
+        proxies=args.proxies,
+        proxy_port=args.proxy_port,
     )
     return up(settings, verbose=args.verbose)
 

@@ -7,6 +7,8 @@ PORT: Final = 8080
 ECHO_PORT: Final = 9000
 #: WAMP over RawSocket for clients (msgpack, cbor, json), anonymous like /ws.
 RAWSOCKET_PORT: Final = 8081
+#: Where ``wampgate up --proxies N`` serves /ws through Crossbar proxy workers.
+PROXY_PORT: Final = 8082
 REALM: Final = "realm1"
 URL: Final = f"ws://{HOST}:{PORT}/ws"
 BACKEND_AUTHID: Final = "backend"

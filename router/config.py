@@ -79,6 +79,9 @@ class GatewaySettings:
     #: Processes of each work-queue component (one whose template sets ``WAMPGATE_WORKERS``);
     #: ``None``: what the template says.
     workers: int | None = None
+    #: Crossbar proxy workers serving ``/ws`` on ``proxy_port`` (0: none).
+    proxies: int = 0
+    proxy_port: int = defaults.PROXY_PORT
     #: Allow an all-interfaces host (``0.0.0.0``, ``::`` ...): ``--expose-all``.
     expose_all: bool = False
     #: Bridges run as guest workers beside the components (``--bridge``).
@@ -92,6 +95,10 @@ class GatewaySettings:
         ports = {"web": self.port, "echo": self.echo_port}
         if self.rawsocket_port is not None:
             ports["rawsocket"] = _check_port("rawsocket port", self.rawsocket_port)
+        if not 0 <= self.proxies <= 16:
+            raise ConfigError(f"proxies {self.proxies}: expected 0 to 16 proxy workers")
+        if self.proxies:
+            ports["proxy"] = _check_port("proxy port", self.proxy_port)
         for name, port in ports.items():
             same = [other for other, p in ports.items() if p == port and other != name]
             if same:
@@ -169,6 +176,18 @@ class GatewaySettings:
         if self.rawsocket_port is None:
             return None
         return f"rs{'s' if self.tls_cert else ''}://{hostport(self.host, self.rawsocket_port)}"
+
+    @property
+    def proxy_socket(self) -> Path:
+        return self.node_dir / "proxies.sock"
+
+    @property
+    def proxy_url(self) -> str | None:
+        """Where clients reach ``/ws`` through the proxy workers, if there are any."""
+        if not self.proxies:
+            return None
+        scheme = "wss" if self.tls_cert is not None else "ws"
+        return f"{scheme}://{hostport(self.host, self.proxy_port)}/ws"
 
     @property
     def url(self) -> str:

@@ -28,7 +28,7 @@ from typing import Any
 
 from wampgate.contract import env as names
 from wampgate.contract.addresses import hostport
-from wampgate.router import permissions
+from wampgate.router import permissions, proxies
 from wampgate.router.config import GatewaySettings
 from wampgate.router.errors import ConfigError
 from wampgate.router.secret import write_private
@@ -192,9 +192,14 @@ def render(
     for worker in config["workers"]:
         if (target := component_target(worker)) is not None:
             _render_component(worker, target, settings)
-    return secure(
+    config = secure(
         config, settings.security, host=settings.host, port=settings.port, realm=settings.realm
     )
+    if settings.proxies:
+        proxies.add(
+            config, settings.proxies, settings.proxy_port, settings.proxy_socket, settings.realm
+        )
+    return config
 
 
 def write(config: dict[str, Any], node_dir: Path) -> Path:

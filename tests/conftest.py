@@ -55,6 +55,8 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         rawsocket_port=free_port(),
         clock_interval=0.25,
         workers=2,  # two processes of the jobs component: a work queue
+        proxies=1,  # /ws through a Crossbar proxy worker too
+        proxy_port=free_port(),
     )
     accounts.add(settings.users_file, TEST_USER, password=TEST_PASSWORD)
     with running(Gateway(settings)) as gw:
