@@ -207,3 +207,8 @@ def add_up_arguments(p: argparse.ArgumentParser) -> None:
         help="Crossbar proxy workers that serve /ws on --proxy-port and forward to the router",
     )
     p.add_argument("--proxy-port", type=int, help="the proxies' port (default 8082)")
+    p.add_argument(
+        "--rlink-port",
+        type=int,
+        help="also run a second router worker serving /ws on this port, linked by an rlink",
+    )

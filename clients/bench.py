@@ -80,6 +80,7 @@ class BenchPlan:
         url: str,
         rawsocket_url: str | None = None,
         proxy_url: str | None = None,
+        rlink_url: str | None = None,
         *,
         quick: bool = False,
         **options: Any,
@@ -90,6 +91,8 @@ class BenchPlan:
             paths.append(WampPath("rawsocket", "msgpack", rawsocket_url))
         if proxy_url:  # /ws through Crossbar proxy workers (wampgate up --proxies N)
             paths += [WampPath("proxy", "json", proxy_url), WampPath("proxy", "msgpack", proxy_url)]
+        if rlink_url:  # /ws of a second router, the components behind an rlink (--rlink-port)
+            paths += [WampPath("rlink", "json", rlink_url), WampPath("rlink", "msgpack", rlink_url)]
         if quick:  # under a minute: short phases, every subscriber count on one path only
             options = {"seconds": 1.0, "other_subscribers": (10,)} | options
         return cls(paths=tuple(paths), **options)

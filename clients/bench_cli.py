@@ -70,6 +70,7 @@ def add_arguments(p: argparse.ArgumentParser, seconds: Any) -> None:
     p.add_argument(
         "--proxy-url", help="also measure /ws through the proxy workers (wampgate up --proxies)"
     )
+    p.add_argument("--rlink-url", help="also measure /ws of the rlinked second router")
     p.add_argument("--json", metavar="FILE", help=f"JSON results (default {RESULTS}/)")
     p.add_argument("--plot", metavar="FILE", help=f"PNG plot (default {RESULTS}/)")
     p.add_argument("--state-dir", help="the gateway's state dir (for the pub/sub publisher)")
@@ -146,6 +147,7 @@ async def command(
         client.url,
         args.rawsocket_url,
         args.proxy_url,
+        args.rlink_url,
         quick=args.quick,
         publisher=publisher,
         backend=_backend(state_dir, client.realm),

@@ -199,6 +199,7 @@ def up(args: argparse.Namespace) -> int:
         bridges=tuple(bridges.load(spec) for spec in args.bridge) or None,
         proxies=args.proxies,
         proxy_port=args.proxy_port,
+        rlink_port=args.rlink_port,
     )
     return up(settings, verbose=args.verbose)
 

@@ -82,6 +82,8 @@ class GatewaySettings:
     #: Crossbar proxy workers serving ``/ws`` on ``proxy_port`` (0: none).
     proxies: int = 0
     proxy_port: int = defaults.PROXY_PORT
+    #: A second router worker, linked to the first by an rlink, serving ``/ws`` here.
+    rlink_port: int | None = None
     #: Allow an all-interfaces host (``0.0.0.0``, ``::`` ...): ``--expose-all``.
     expose_all: bool = False
     #: Bridges run as guest workers beside the components (``--bridge``).
@@ -99,6 +101,8 @@ class GatewaySettings:
             raise ConfigError(f"proxies {self.proxies}: expected 0 to 16 proxy workers")
         if self.proxies:
             ports["proxy"] = _check_port("proxy port", self.proxy_port)
+        if self.rlink_port is not None:
+            ports["rlink"] = _check_port("rlink port", self.rlink_port)
         for name, port in ports.items():
             same = [other for other, p in ports.items() if p == port and other != name]
             if same:
@@ -188,6 +192,14 @@ class GatewaySettings:
             return None
         scheme = "wss" if self.tls_cert is not None else "ws"
         return f"{scheme}://{hostport(self.host, self.proxy_port)}/ws"
+
+    @property
+    def rlink_url(self) -> str | None:
+        """Where clients reach ``/ws`` of the linked second router, if there is one."""
+        if self.rlink_port is None:
+            return None
+        scheme = "wss" if self.tls_cert is not None else "ws"
+        return f"{scheme}://{hostport(self.host, self.rlink_port)}/ws"
 
     @property
     def url(self) -> str:

@@ -25,7 +25,7 @@ from typing import IO
 
 from wampgate.components import lifeline
 from wampgate.contract import env as names
-from wampgate.router import render, userstore
+from wampgate.router import render, rlinks, userstore
 from wampgate.router import secret as backend_secret
 from wampgate.router.config import GatewaySettings
 from wampgate.router.errors import GatewayError
@@ -112,7 +112,8 @@ class Gateway:
         settings = self.settings
         # Written now if absent, so unknown names get the same decoy salt all along.
         store = userstore.ensure(settings.users_file)
-        config = render.render(render.load_template(settings.root), settings)
+        key = rlinks.node_key(settings.node_dir) if settings.rlink_port is not None else None
+        config = render.render(render.load_template(settings.root), settings, key)
         self.users = sorted(store.users)
         self._log = NodeLog(render.components(config))
         check_port_free(settings.host, settings.port, "web")

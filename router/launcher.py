@@ -30,6 +30,8 @@ def announce(gateway: Gateway) -> None:
     log.info("WAMP: %s (realm %s), echo: ws%s://%s/echo", settings.url, settings.realm, tls, where)
     if settings.proxy_url is not None:
         log.info("WAMP through %d proxy worker(s): %s", settings.proxies, settings.proxy_url)
+    if settings.rlink_url is not None:
+        log.info("a second router, linked by an rlink: %s", settings.rlink_url)
     if settings.rawsocket_url is not None:
         log.info("WAMP over RawSocket: %s (msgpack, cbor, json)", settings.rawsocket_url)
     address = exposure.parse_host(settings.host, expose_all=True)

@@ -28,7 +28,7 @@ from typing import Any
 
 from wampgate.contract import env as names
 from wampgate.contract.addresses import hostport
-from wampgate.router import permissions, proxies
+from wampgate.router import permissions, proxies, rlinks
 from wampgate.router.config import GatewaySettings
 from wampgate.router.errors import ConfigError
 from wampgate.router.secret import write_private
@@ -165,10 +165,12 @@ def _render_component(worker: dict[str, Any], target: str, settings: GatewaySett
 def render(
     template: dict[str, Any],
     settings: GatewaySettings,
+    node_key: str | None = None,
 ) -> dict[str, Any]:
     """The template with the roles and this gateway's host, ports, realm, paths and interpreter.
 
-    Sign-in, origins, TLS and the HTTP bridge come from :mod:`wampgate.router.security`.
+    Sign-in, origins, TLS and the HTTP bridge come from :mod:`wampgate.router.security`;
+    a linked second router (``rlink_port``) needs the node's public key ``node_key``.
     """
     config = copy.deepcopy(template)
     router = _router(config)
@@ -199,6 +201,11 @@ def render(
         proxies.add(
             config, settings.proxies, settings.proxy_port, settings.proxy_socket, settings.realm
         )
+    if settings.rlink_port is not None:
+        if node_key is None:
+            raise ConfigError("a linked second router needs the node key (rlinks.node_key)")
+        socket_path = settings.node_dir / "rlinks.sock"
+        rlinks.add(config, port=settings.rlink_port, socket_path=socket_path, pubkey=node_key)
     return config
 
 
