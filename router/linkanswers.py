@@ -21,6 +21,7 @@ from typing import Any
 import txaio
 from autobahn.twisted.wamp import ApplicationSession
 from autobahn.wamp.exception import ApplicationError, TransportLost
+from twisted.python.failure import Failure
 
 log = txaio.make_logger()
 
@@ -52,7 +53,7 @@ def install() -> None:
                 text = "the link to the other router was lost during the call"
                 error = ApplicationError(ApplicationError.CANCELED, text)
             if isinstance(error, ApplicationError):
-                raise Crossed(error)
+                return Failure(Crossed(error))  # type: ignore[no-untyped-call]
             return failure
 
         return done.addErrback(carry)

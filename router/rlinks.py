@@ -29,6 +29,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from wampgate.router.errors import ConfigError
+
 #: The role the links sign in with, and the router transport they join on.
 ROLE, TRANSPORT_ID = "rlink", "rlinks"
 #: The router components that run in the second router too (the others hold state once).
@@ -48,7 +50,7 @@ def node_key(node_dir: Path) -> str:
         )
     found = _PUBLIC_KEY.search((node_dir / "key.pub").read_text())
     if found is None:
-        raise ValueError(f"{node_dir / 'key.pub'} holds no Ed25519 public key")
+        raise ConfigError(f"{node_dir / 'key.pub'} holds no Ed25519 public key")
     return found.group(1)
 
 
