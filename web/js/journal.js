@@ -39,3 +39,20 @@ export function journalSummary(value, now = Date.now()) {
   topics.sort((a, b) => b.count - a.count || a.topic.localeCompare(b.topic));
   return { stored: topics.reduce((sum, t) => sum + t.count, 0), topics };
 }
+
+/** A datetime-local field's value (the page's local time) as ISO-8601 UTC, or null when empty. */
+export function localToIso(value) {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** The journal's ISO time for people: 2026-12-02 04:55:01.123 (UTC). */
+export function shownTime(iso) {
+  return String(iso).replace('T', ' ').replace(/(\.\d{3})\d*/, '$1').replace(/(\+00:00|Z)$/, '');
+}
+
+/** Events as JSON lines, one event per line, as the journal gave them. */
+export function jsonLines(events) {
+  return events.map((e) => JSON.stringify(e)).join('\n') + (events.length ? '\n' : '');
+}

@@ -27,10 +27,13 @@ function payloadOf(event) {
 
 function renderEvent(entry) {
   const list = $('events');
-  list.prepend(el('li', {},
+  const { event } = entry;
+  list.prepend(el('li', { class: event.recovered ? 'recovered' : null, dataset: event.seq === null ? {} : { seq: event.seq } },
     el('div', { class: 'meta' },
-      el('span', { class: 'topic' }, entry.event.topic),
-      el('time', { datetime: entry.event.received.toISOString() }, time(entry.event.received)),
+      el('span', { class: 'topic' }, event.topic),
+      event.seq === null ? '' : el('span', { 'data-role': 'seq' }, `#${event.seq}`),
+      event.recovered ? el('span', { class: 'tag warn', title: 'missed while disconnected, fetched from the journal' }, 'recovered') : '',
+      el('time', { datetime: event.received.toISOString() }, time(event.received)),
       el('span', {}, `via ${entry.sub.label}`)),
     el('pre', {}, pretty(payloadOf(entry.event)))));
   while (list.children.length > MAX_EVENTS) list.lastElementChild.remove();
@@ -97,7 +100,8 @@ async function subscribe(event) {
   if (problem) return;
   const sub = { id: nextId++, topic, match, label: match === 'exact' ? topic : `${topic} (${match})`, count: 0, times: [], paused: false };
   try {
-    sub.handle = await gateway.subscribe(topic, match, (e) => onEvent(sub, e));
+    // Exact topics catch up from the journal after a reconnect (a topic it does not keep has nothing to fetch).
+    sub.handle = await gateway.subscribe(topic, match, (e) => onEvent(sub, e), { recover: match === 'exact' });
   } catch (err) {
     $('topic-error').textContent = `${err.uri}: ${err.text}`;
     return;
@@ -116,7 +120,13 @@ gateway.addEventListener('state', ({ detail }) => {
     banner.hidden = false;
   } else if (detail.state === 'connected' && detail.reconnects > 0) {
     banner.className = 'banner ok';
-    banner.textContent = `Live again: ${subs.size} subscription(s) restored.`;
+    let recovered = 0;
+    for (const sub of subs.values()) {
+      recovered += sub.handle.recovered - (sub.recoveredBefore || 0);
+      sub.recoveredBefore = sub.handle.recovered;
+    }
+    banner.textContent = `Live again: ${subs.size} subscription(s) restored`
+      + (recovered ? `, ${recovered} missed event(s) recovered from the journal.` : '.');
     banner.hidden = false;
     bannerTimer = setTimeout(() => { banner.hidden = true; }, 10000);
   }

@@ -49,3 +49,13 @@ test('the journal summary: counts, seq range and the age of the newest event', (
   assert.equal(summary.stored, 10);
   assert.deepEqual(summary.topics.map((t) => [t.topic, t.seq, t.lag]), [['demo.b', '2–8', '–'], ['demo.a', '1–3', '5 s']]);
 });
+
+test('archive helpers: local times to UTC, times for people, JSON lines', async () => {
+  const { jsonLines, localToIso, shownTime } = await import('../js/journal.js');
+  assert.equal(localToIso(''), null);
+  assert.equal(localToIso('nonsense'), null);
+  assert.equal(localToIso('2026-12-02T05:00:00'), new Date('2026-12-02T05:00:00').toISOString());
+  assert.equal(shownTime('2026-12-02T04:55:01.123456+00:00'), '2026-12-02 04:55:01.123');
+  assert.equal(jsonLines([{ seq: 1 }, { seq: 2 }]), '{"seq":1}\n{"seq":2}\n');
+  assert.equal(jsonLines([]), '');
+});
