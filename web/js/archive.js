@@ -26,6 +26,12 @@ function payloadOf(e) {
   return Object.keys(kwargs).length ? { args, kwargs } : args;
 }
 
+/** One line when it is short, indented when it is not. */
+function shownPayload(value) {
+  const line = JSON.stringify(value);
+  return line.length <= 80 ? line : pretty(value);
+}
+
 async function history(q, after, limit) {
   const kwargs = { limit };
   if (after !== null) kwargs.after = after;
@@ -76,7 +82,7 @@ function render(events, page) {
   const rows = events.map((e) => el('tr', { dataset: { seq: e.seq } },
     el('td', { class: 'num' }, String(e.seq)),
     el('td', {}, el('time', { datetime: e.time }, shownTime(e.time))),
-    el('td', {}, el('pre', {}, pretty(payloadOf(e))))));
+    el('td', {}, el('pre', {}, shownPayload(payloadOf(e))))));
   const empty = page ? 'No more events.' : 'No events in this span.';
   $('events').replaceChildren(...(rows.length ? rows : [el('tr', {}, el('td', { colspan: 3, class: 'muted' }, empty))]));
   $('range').textContent = events.length

@@ -178,7 +178,7 @@ async function pollJournal() {
     return;
   }
   $('t-journal').textContent = shortRate(summary.stored);
-  $('t-journal-unit').textContent = `events stored · ${summary.topics.length} topics`;
+  $('t-journal-unit').textContent = `events stored · ${summary.topics.length} topics · newest ${summary.lag} ago`;
   state.textContent = summary.topics.length
     ? `${summary.stored} events stored on ${summary.topics.length} topics.`
     : 'The journal is running; nothing is stored yet.';

@@ -20,8 +20,9 @@ function entries(value) {
 }
 
 /**
- * {stored, topics: [{topic, count, seq, lag}]}, most stored first. `lag` is
- * the age of the newest stored event (how far the journal is behind now).
+ * {stored, lag, topics: [{topic, count, seq, lag}]}, most stored first. A
+ * `lag` is the age of the newest stored event (of the topic; of any topic):
+ * how long ago the journal last stored something.
  */
 export function journalSummary(value, now = Date.now()) {
   const topics = entries(value && value.args ? value.args[0] : value).map((t) => {
@@ -33,11 +34,18 @@ export function journalSummary(value, now = Date.now()) {
       topic: String(t.topic),
       count,
       seq: first == null ? '–' : `${first}–${lastSeq}`,
-      lag: newest ? ago(now - Date.parse(newest)) : '–',
+      ageMs: newest ? now - Date.parse(newest) : null,
+      lag: newest ? `${ago(now - Date.parse(newest))} ago` : '–',
     };
   });
   topics.sort((a, b) => b.count - a.count || a.topic.localeCompare(b.topic));
-  return { stored: topics.reduce((sum, t) => sum + t.count, 0), topics };
+  const ages = topics.map((t) => t.ageMs).filter((a) => a !== null);
+  return {
+    stored: topics.reduce((sum, t) => sum + t.count, 0),
+    topics,
+    /** The age of the newest event stored on any topic. */
+    lag: ages.length ? ago(Math.min(...ages)) : '–',
+  };
 }
 
 /** A datetime-local field's value (the page's local time) as ISO-8601 UTC, or null when empty. */

@@ -47,7 +47,8 @@ test('the journal summary: counts, seq range and the age of the newest event', (
     { topic: 'demo.b', count: 7, first_seq: 2, last_seq: 8 },
   ], Date.parse('2026-01-01T00:00:05Z'));
   assert.equal(summary.stored, 10);
-  assert.deepEqual(summary.topics.map((t) => [t.topic, t.seq, t.lag]), [['demo.b', '2–8', '–'], ['demo.a', '1–3', '5 s']]);
+  assert.equal(summary.lag, '5 s');
+  assert.deepEqual(summary.topics.map((t) => [t.topic, t.seq, t.lag]), [['demo.b', '2–8', '–'], ['demo.a', '1–3', '5 s ago']]);
 });
 
 test('archive helpers: local times to UTC, times for people, JSON lines', async () => {
