@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NPM_STAMP := web/node_modules/.installed
 
-.PHONY: setup up test check lint types jstest pytest chromium rabbitmq format clean conformance
+.PHONY: setup up test check lint types jstest pytest chromium rabbitmq postgresql format clean conformance
 
 setup: $(STAMP) $(NPM_STAMP)
 
@@ -30,7 +30,7 @@ $(NPM_STAMP): web/package.json web/package-lock.json
 up: setup
 	$(BIN)/wampgate up
 
-test: setup chromium rabbitmq check jstest pytest
+test: setup chromium rabbitmq postgresql check jstest pytest
 
 # Browser tests drive Debian's Chromium; install it when it is missing.
 chromium:
@@ -48,6 +48,15 @@ rabbitmq:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq rabbitmq-server >/dev/null; \
+	fi
+
+# The journal tests run a private PostgreSQL cluster; install Debian's server when missing.
+postgresql:
+	@if [ ! -x /usr/local/bin/initdb ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "installing Debian's postgresql for the journal tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; \
 	fi
 
 check: lint types

@@ -180,6 +180,12 @@ def add_up_arguments(p: argparse.ArgumentParser) -> None:
         "celery, zmq or kafka, FILE a JSON object of its settings, e.g. "
         "--bridge amqp:robots.json (see docs/bridges.md)",
     )
+    p.add_argument(
+        "--journal",
+        metavar="URL",
+        help=f"the journal's database: a SQLite file, a postgresql:// URL or 'off' "
+        f"(env {names.JOURNAL}, default journal.sqlite3 in the state dir)",
+    )
     p.add_argument("--tls-cert", type=Path, help="serve https/wss with this certificate (PEM)")
     p.add_argument("--tls-key", type=Path, help="the certificate's private key (PEM)")
     p.add_argument(

@@ -38,6 +38,8 @@ from wampgate.contract import uris
 #: The payload of one call to demo.calc.add as JSON on the wire: the reference sends as much.
 CALL_PAYLOAD = json.dumps([48, 1, {}, uris.CALC_ADD, [2, 3]])
 BENCH_TOPIC = "demo.bench.events"
+#: Outside every journal rule by default: the same load without journaling.
+UNJOURNALED_TOPIC = "wampgate.bench.events"
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class BenchPlan:
     backend: dict[str, Any] = field(default_factory=dict)
     #: Only this scenario (``rpc``, ``pubsub`` or ``jobs``) after the reference; all if None.
     only: str | None = None
+    #: Only pub/sub on the first path, on a journaled and an unjournaled topic.
+    journal_cost: bool = False
 
     @classmethod
     def for_gateway(
@@ -174,24 +178,22 @@ class Bench:
             ],
         )
 
-    def pubsub(self, path: WampPath, subscribers: int) -> None:
+    def pubsub(self, path: WampPath, subscribers: int, topic: str = BENCH_TOPIC) -> None:
         if not self.plan.publisher:
             return
-        self._progress(f"pubsub {path.label}, {subscribers} subscriber(s)")
+        self._progress(f"pubsub {path.label}, {subscribers} subscriber(s) on {topic}")
         target = {"url": path.url, "realm": self.plan.realm, "serializer": path.serializer}
         procs = min(subscribers, max(1, subscribers // 25), 4) if subscribers > 1 else 1
         procs = max(procs, 2) if subscribers >= 10 else procs
         shares = [
             subscribers // procs + (1 if i < subscribers % procs else 0) for i in range(procs)
         ]
-        subs = [
-            ("subscribe", {"target": target, "topic": BENCH_TOPIC, "sessions": n}) for n in shares
-        ]
+        subs = [("subscribe", {"target": target, "topic": topic, "sessions": n}) for n in shares]
         publisher = (
             "publish",
             {
                 "target": self.plan.publisher,
-                "topic": BENCH_TOPIC,
+                "topic": topic,
                 "payload": {"n": 1},
                 "seconds": self.plan.seconds,
                 "in_flight": 20,
@@ -217,6 +219,7 @@ class Bench:
                     delivered=delivered,
                     lost=lost,
                     disconnected=disconnected,
+                    topic=topic,
                 ),
             ],
         )
@@ -224,6 +227,10 @@ class Bench:
     def run(self) -> dict[str, Any]:
         self.reference()
         wanted = {self.plan.only} if self.plan.only else {"rpc", "pubsub", "jobs"}
+        if self.plan.journal_cost:
+            wanted = set()
+            for topic in (UNJOURNALED_TOPIC, BENCH_TOPIC):
+                self.pubsub(self.plan.paths[0], 1, topic)
         for index, path in enumerate(self.plan.paths):
             if "rpc" in wanted:
                 self.rpc(path)

@@ -71,6 +71,11 @@ def add_arguments(p: argparse.ArgumentParser, seconds: Any) -> None:
         "--proxy-url", help="also measure /ws through the proxy workers (wampgate up --proxies)"
     )
     p.add_argument("--rlink-url", help="also measure /ws of the rlinked second router")
+    p.add_argument(
+        "--journal-cost",
+        action="store_true",
+        help=f"only pub/sub: {bench.UNJOURNALED_TOPIC} (not journaled), then {bench.BENCH_TOPIC}",
+    )
     p.add_argument("--json", metavar="FILE", help=f"JSON results (default {RESULTS}/)")
     p.add_argument("--plot", metavar="FILE", help=f"PNG plot (default {RESULTS}/)")
     p.add_argument("--state-dir", help="the gateway's state dir (for the pub/sub publisher)")
@@ -143,6 +148,8 @@ async def command(
     if args.workers is not None:
         options["workers"] = args.workers
     publisher = _publisher(args, client, state_dir)
+    if args.journal_cost:
+        options["journal_cost"] = True
     plan = bench.BenchPlan.for_gateway(
         client.url,
         args.rawsocket_url,

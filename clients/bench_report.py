@@ -45,6 +45,8 @@ def format_table(report: dict[str, Any]) -> str:
             notes.append(f"published {row['published']}, lost {row['lost']}")
         if row.get("speedup") is not None:
             notes.append(f"x{row['speedup']} the fewest workers")
+        if row.get("topic"):
+            notes.append(f"on {row['topic']}")
         if row.get("disconnected"):
             notes.append(f"{row['disconnected']} subscriber(s) lost their connection")
         ratio = row["ratio_to_reference"]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlsplit, urlunsplit
 
-from wampgate.clients import admin, bridgecli, meta, output, soakcli
+from wampgate.clients import admin, bridgecli, historycli, meta, output, soakcli
 from wampgate.clients.errors import ConnectError, UsageError
 from wampgate.clients.parser import payload
 from wampgate.clients.session import Session
@@ -90,7 +90,7 @@ async def subscribe(args: argparse.Namespace, out: TextIO) -> None:
         jsonl = files.enter_context(Path(args.jsonl).open("a")) if args.jsonl else None
         async with (
             Session(settings) as session,
-            session.subscribe(args.topic, match=args.match) as events,
+            session.subscribe(args.topic, match=args.match, recover=args.recover) as events,
         ):
             log.info("subscribed to %s (%s match)", args.topic, args.match)
             async for event in events:
@@ -200,6 +200,7 @@ def up(args: argparse.Namespace) -> int:
         proxies=args.proxies,
         proxy_port=args.proxy_port,
         rlink_port=args.rlink_port,
+        journal=args.journal,
     )
     return up(settings, verbose=args.verbose)
 
@@ -214,4 +215,5 @@ ASYNC_COMMANDS: dict[str, Command] = {
     "echo": echo,
     "soak": soakcli.command,
     "bridge": bridgecli.command,
+    "history": historycli.command,
 }

@@ -27,6 +27,9 @@ def event_record(event: Event, received: datetime) -> dict[str, Any]:
         "kwargs": event.kwargs,
         "publication": event.publication,
         "received": received.isoformat(timespec="milliseconds"),
+        "seq": event.seq,
+        "recovered": event.recovered,
+        **({"lost": event.lost} if event.lost else {}),
     }
 
 

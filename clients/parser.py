@@ -7,7 +7,7 @@ import json
 import os
 from typing import Any, NoReturn
 
-from wampgate.clients import admin, bench_cli, bridgecli, soakcli
+from wampgate.clients import admin, bench_cli, bridgecli, historycli, soakcli
 from wampgate.clients.errors import UsageError
 from wampgate.clients.settings import (
     DEFAULT_CALL_TIMEOUT,
@@ -199,9 +199,9 @@ def _add_client_commands(sub: Any, client: argparse.ArgumentParser) -> None:
     )
     p.add_argument("topic", metavar="TOPIC")
     p.add_argument("--match", choices=MATCHES, default="exact")
+    p.add_argument("--recover", action="store_true", help=historycli.RECOVER_HELP)
     p.add_argument("--jsonl", metavar="FILE", help="append one JSON line per event to FILE")
     p.add_argument("--count", type=count, metavar="N", help="stop after N events (N >= 1)")
-
     p = sub.add_parser(
         "echo",
         parents=[client],
@@ -210,7 +210,6 @@ def _add_client_commands(sub: Any, client: argparse.ArgumentParser) -> None:
     )
     p.add_argument("messages", nargs="*", default=[], metavar="MESSAGE")
     p.add_argument("--echo-url", help="echo server URL (default: the router's /echo)")
-
     p = sub.add_parser(
         "bench",
         parents=[client],
@@ -246,4 +245,5 @@ def build_parser() -> Parser:
     _add_client_commands(sub, client)
     soakcli.add_parser(sub, client)
     bridgecli.add_parser(sub, client)
+    historycli.add_parser(sub, client)
     return parser

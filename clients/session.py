@@ -233,11 +233,11 @@ class Session:
         return int(publication.id)
 
     def subscribe(
-        self, topic: str, *, match: Match = "exact", maxsize: int = 10_000
+        self, topic: str, *, match: Match = "exact", maxsize: int = 10_000, recover: bool = False
     ) -> Subscription:
-        """Events published to ``topic``; see :class:`Subscription`."""
+        """Events of ``topic``; with ``recover``, also those missed (see :class:`Subscription`)."""
         check_uri(topic, match)
-        return Subscription(topic, match, maxsize, self._add, self._remove)
+        return Subscription(topic, match, maxsize, self._add, self._remove, self.call, recover)
 
 
 def connect(url: str = DEFAULT_URL, realm: str = DEFAULT_REALM, **options: Any) -> Session:

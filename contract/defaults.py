@@ -26,3 +26,9 @@ STATE_DIR_NAME: Final = ".wampgate"
 BACKEND: Final = f"unix:{STATE_DIR_NAME}/node/backend.sock"
 #: Seconds between two ``demo.clock.tick`` events.
 CLOCK_INTERVAL: Final = 1.0
+#: The journal's SQLite file, in the state directory.
+JOURNAL_FILE: Final = "journal.sqlite3"
+#: Journaled events are kept this long (seconds) unless a topic rule says otherwise.
+JOURNAL_MAX_AGE: Final = 30 * 24 * 3600.0
+#: Seconds between two retention passes.
+JOURNAL_PRUNE_INTERVAL: Final = 60.0

@@ -24,6 +24,13 @@ BACKEND_AUTHID: Final = "WAMPGATE_BACKEND_AUTHID"
 
 CLOCK_INTERVAL: Final = "WAMPGATE_CLOCK_INTERVAL"
 
+#: The journal's database: a SQLite file path or ``postgresql://`` URL; ``off`` disables it.
+JOURNAL: Final = "WAMPGATE_JOURNAL"
+#: The journaled topics and their retention, JSON (as in the journal component's ``extra``).
+JOURNAL_TOPICS: Final = "WAMPGATE_JOURNAL_TOPICS"
+#: Seconds between two retention passes of the journal component.
+JOURNAL_PRUNE_INTERVAL: Final = "WAMPGATE_JOURNAL_PRUNE_INTERVAL"
+
 #: The HTTP bridge is on only when both are set; the secret never goes into a file.
 HTTP_KEY: Final = "WAMPGATE_HTTP_KEY"
 HTTP_SECRET: Final = "WAMPGATE_HTTP_SECRET"

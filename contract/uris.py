@@ -30,6 +30,13 @@ SOAK_EVENTS: Final = "demo.soak.events"
 
 ECHO: Final = "demo.echo"
 
+#: The journal: stored events of journaled topics, and publishing through it.
+HISTORY_GET: Final = "wampgate.history.get"
+HISTORY_TOPICS: Final = "wampgate.history.topics"
+JOURNAL_PUBLISH: Final = "wampgate.journal.publish"
+#: The key in an EVENT's details that carries the event's per-topic journal seq.
+EVENT_SEQ_KEY: Final = "x_seq"
+
 CATALOG_LIST: Final = "wampgate.catalog.list"
 CATALOG_DESCRIBE: Final = "wampgate.catalog.describe"
 #: Each component registers ``<prefix><component name>``; the catalog calls them.

@@ -20,6 +20,7 @@ from wampgate.contract.addresses import hostport
 from wampgate.router.bridges import Bridge, check_unique
 from wampgate.router.errors import ConfigError as ConfigError  # also importable from here
 from wampgate.router.exposure import listen_address, parse_host
+from wampgate.router.journal.rules import TopicRule
 from wampgate.router.security import SecuritySettings
 
 TEMPLATE = Path(".crossbar") / "config.json"
@@ -88,6 +89,13 @@ class GatewaySettings:
     expose_all: bool = False
     #: Bridges run as guest workers beside the components (``--bridge``).
     bridges: tuple[Bridge, ...] = ()
+    #: The journal's database: a SQLite file or a ``postgresql://`` URL; ``None``: the
+    #: state directory's SQLite file; ``"off"``: no journal.
+    journal: str | None = None
+    #: The journaled topics and their retention; ``None``: the template's rules.
+    journal_topics: tuple[TopicRule, ...] | None = None
+    #: Seconds between two retention passes; ``None``: the template's.
+    journal_prune_interval: float | None = None
 
     def __post_init__(self) -> None:
         address = listen_address(parse_host(self.host, expose_all=self.expose_all))
@@ -128,6 +136,7 @@ class GatewaySettings:
             "port": _port_from_env(env, names.PORT, defaults.PORT),
             "echo_port": _port_from_env(env, names.ECHO_PORT, defaults.ECHO_PORT),
             "rawsocket_port": _port_from_env(env, names.RAWSOCKET_PORT, defaults.RAWSOCKET_PORT),
+            "journal": env.get(names.JOURNAL),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["rawsocket_port"] = values["rawsocket_port"] or None  # 0: not served
@@ -159,6 +168,17 @@ class GatewaySettings:
     def charts_dir(self) -> Path:
         """uPlot's browser build, installed by npm and served at /charts (the dashboard)."""
         return self.root / "web" / "node_modules" / "uplot" / "dist"
+
+    @property
+    def journal_url(self) -> str | None:
+        """The journal's database, ``None`` when the journal is off."""
+        if self.journal == "off":
+            return None
+        if self.journal is None:
+            return str(self.state_dir / defaults.JOURNAL_FILE)
+        if self.journal.startswith(("postgresql://", "postgres://")):
+            return self.journal
+        return str(Path(self.journal.removeprefix("sqlite://")).resolve())
 
     @property
     def users_file(self) -> Path:

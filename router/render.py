@@ -31,10 +31,13 @@ from wampgate.contract.addresses import hostport
 from wampgate.router import permissions, proxies, rlinks
 from wampgate.router.config import GatewaySettings
 from wampgate.router.errors import ConfigError
+from wampgate.router.journal import rules as journal_rules
 from wampgate.router.secret import write_private
 from wampgate.router.security import secure
 
 SUPERVISOR = "wampgate.components.supervise"
+JOURNAL_CLASS = "wampgate.router.journal.component.Journal"
+JOURNAL_GUEST = "journal"
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 
 
@@ -162,6 +165,33 @@ def _render_component(worker: dict[str, Any], target: str, settings: GatewaySett
         env_vars[names.WORKERS] = str(settings.workers)
 
 
+def _render_journal(
+    config: dict[str, Any], router: dict[str, Any], settings: GatewaySettings
+) -> None:
+    """One source for both halves: the router component's extra, filled from the settings."""
+    found = [c for c in router.get("components", []) if c.get("classname") == JOURNAL_CLASS]
+    guests = [w for w in config["workers"] if w.get("id") == JOURNAL_GUEST]
+    url = settings.journal_url
+    if url is None or not found:
+        router["components"] = [c for c in router.get("components", []) if c not in found]
+        config["workers"] = [w for w in config["workers"] if w not in guests]
+        return
+    extra = found[0].setdefault("extra", {})
+    extra["url"] = url
+    if settings.journal_topics is not None:
+        extra["topics"] = json.loads(journal_rules.to_json(settings.journal_topics))
+    try:
+        topics = journal_rules.from_json(extra.get("topics"))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"the journal's topics in .crossbar/config.json: {exc}") from None
+    for guest in guests:
+        env_vars = guest.setdefault("options", {}).setdefault("env", {}).setdefault("vars", {})
+        env_vars[names.JOURNAL] = url
+        env_vars[names.JOURNAL_TOPICS] = journal_rules.to_json(topics)
+        if settings.journal_prune_interval is not None:
+            env_vars[names.JOURNAL_PRUNE_INTERVAL] = str(settings.journal_prune_interval)
+
+
 def render(
     template: dict[str, Any],
     settings: GatewaySettings,
@@ -191,6 +221,7 @@ def render(
         "path": str(settings.socket_path),
     }
     _render_client_rawsocket(router, settings)
+    _render_journal(config, router, settings)
     for worker in config["workers"]:
         if (target := component_target(worker)) is not None:
             _render_component(worker, target, settings)

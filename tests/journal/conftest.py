@@ -1,0 +1,91 @@
+"""Gateways with a journal of their own (SQLite, PostgreSQL) that a test may restart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from wampgate.router import accounts
+from wampgate.router.config import GatewaySettings
+from wampgate.router.journal.rules import TopicRule
+from wampgate.router.launcher import Gateway
+
+from tests.conftest import ROOT, TEST_PASSWORD, TEST_USER
+from tests.helpers import free_port
+from tests.journal.postgres import PostgresCluster
+
+#: Retention rules first: the first matching rule applies.
+RULES = (
+    TopicRule("demo.kept.", "prefix", max_count=5),
+    TopicRule("demo.aged.", "prefix", max_age=1.0),
+    TopicRule("demo.", "prefix"),
+)
+
+
+class Restartable:
+    """One gateway on fixed settings; :meth:`restart` stops it and starts a new node."""
+
+    def __init__(self, settings: GatewaySettings) -> None:
+        self.settings = settings
+        self.gateway = Gateway(settings)
+
+    @property
+    def url(self) -> str:
+        return self.settings.url
+
+    def start(self) -> Restartable:
+        self.gateway.start()
+        self.gateway.wait_ready(timeout=90)
+        return self
+
+    def stop(self) -> int | None:
+        return self.gateway.stop()
+
+    def restart(self) -> None:
+        self.stop()
+        self.gateway = Gateway(self.settings)
+        self.start()
+
+
+def journal_settings(state_dir: Path, journal: str | None = None) -> GatewaySettings:
+    settings = GatewaySettings(
+        root=ROOT,
+        state_dir=state_dir,
+        port=free_port(),
+        echo_port=free_port(),
+        journal=journal,
+        journal_topics=RULES,
+        journal_prune_interval=0.2,
+    )
+    accounts.add(settings.users_file, TEST_USER, password=TEST_PASSWORD)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    cluster = PostgresCluster()
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def sqlite_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Restartable]:
+    gw = Restartable(journal_settings(tmp_path_factory.mktemp("journal-sqlite")))
+    try:
+        yield gw.start()
+    finally:
+        gw.stop()
+
+
+@pytest.fixture(scope="module")
+def postgres_gateway(
+    tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster
+) -> Iterator[Restartable]:
+    gw = Restartable(journal_settings(tmp_path_factory.mktemp("journal-pg"), postgres.url))
+    try:
+        yield gw.start()
+    finally:
+        gw.stop()

@@ -1,0 +1,120 @@
+"""Recovery against real gateways: cut connections, a restarted gateway, retention.
+
+A subscriber with ``recover=True`` reaches the gateway through a proxy that
+cuts its connection on demand; a named user publishes 1,000 events at a steady
+rate meanwhile, and the gateway is restarted once between two publications.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import pytest
+from wampgate.clients import Event, Session, connect
+from wampgate.contract import uris
+
+from tests.conftest import TEST_PASSWORD, TEST_USER
+from tests.helpers import CuttableProxy
+from tests.journal.conftest import Restartable
+
+N = 1000
+RATE = 400.0  # events per second
+CUTS, RESTART = (200, 450), 700
+
+
+async def all_history(session: Session, topic: str) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    while page := await session.call(
+        uris.HISTORY_GET, topic, after=found[-1]["seq"] if found else None, limit=1000
+    ):
+        found.extend(page)
+    return found
+
+
+async def joined(session: Session, joins: int) -> None:
+    """Until ``session`` has joined ``joins`` times (its reconnects after a cut)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 60
+    while session.joins < joins or not session.connected:
+        assert loop.time() < deadline, f"no join {joins} within 60 s"
+        await asyncio.sleep(0.01)
+
+
+async def publish_steadily(
+    gw: Restartable, topic: str, proxy: CuttableProxy, subscriber: Session
+) -> None:
+    loop = asyncio.get_running_loop()
+    async with connect(gw.url, authid=TEST_USER, password=TEST_PASSWORD,
+                       connect_timeout=90) as publisher:  # fmt: skip
+        start = loop.time()
+        for i in range(1, N + 1):
+            if i in CUTS:
+                await joined(subscriber, CUTS.index(i) + 1)  # connected again since the last cut
+                assert proxy.cut() > 0
+            if i == RESTART:
+                await asyncio.to_thread(gw.restart)
+                start = loop.time() - i / RATE
+            await publisher.publish(topic, i)
+            await asyncio.sleep(max(0.0, start + i / RATE - loop.time()))  # pacing, not waiting
+
+
+@pytest.mark.parametrize("backend", ["sqlite_gateway", "postgres_gateway"])
+async def test_recovery_loses_and_repeats_nothing(
+    request: pytest.FixtureRequest, backend: str
+) -> None:
+    gw: Restartable = request.getfixturevalue(backend)
+    topic = f"demo.recovery.{uuid.uuid4().hex[:8]}"
+    proxy = await CuttableProxy(gw.settings.port).start()
+    received: list[Event] = []
+    try:
+        async with connect(f"ws://127.0.0.1:{proxy.port}/ws", connect_timeout=90) as subscriber:
+            async with subscriber.subscribe(topic, recover=True) as events:
+                publishing = asyncio.ensure_future(publish_steadily(gw, topic, proxy, subscriber))
+                while not received or received[-1].args != (N,):
+                    receiving = asyncio.ensure_future(events.next(timeout=120))
+                    await asyncio.wait({receiving, publishing}, return_when=asyncio.FIRST_COMPLETED)
+                    if publishing.done() and publishing.exception() is not None:
+                        receiving.cancel()
+                        raise publishing.exception()  # type: ignore[misc]
+                    received.append(await receiving)
+                await publishing
+                lost = events.lost
+            async with connect(gw.url) as reader:
+                stored = await all_history(reader, topic)
+    finally:
+        await proxy.close()
+    assert [e.args[0] for e in received] == list(range(1, N + 1))  # none lost, none twice, in order
+    assert [e.seq for e in received] == list(range(1, N + 1))
+    assert lost == 0 and not any(e.lost for e in received)
+    recovered = [e.args[0] for e in received if e.recovered]
+    assert len(recovered) > 0
+    assert any(CUTS[0] <= i < CUTS[1] for i in recovered)  # each cut left events to recover
+    assert any(CUTS[1] <= i for i in recovered)
+    # The journal survived the restart: numbering went on, every event is stored once.
+    assert [e["seq"] for e in stored] == list(range(1, N + 1))
+    assert [e["args"] for e in stored] == [[i] for i in range(1, N + 1)]
+
+
+async def wait_for_history(session: Session, topic: str, want: list[int]) -> list[int]:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 20
+    while True:
+        seqs = [e["seq"] for e in await all_history(session, topic)]
+        if seqs == want or loop.time() > deadline:
+            return seqs
+        await asyncio.sleep(0.1)  # the retention pass runs every 0.2 s
+
+
+async def test_retention_by_age_and_count_on_a_running_gateway(sqlite_gateway: Restartable) -> None:
+    async with connect(sqlite_gateway.url) as session:
+        aged, kept = "demo.aged.readings", "demo.kept.readings"
+        for i in range(3):
+            assert await session.call(uris.JOURNAL_PUBLISH, aged, [i]) == i + 1
+        for i in range(8):
+            await session.call(uris.JOURNAL_PUBLISH, kept, [i])
+        assert await wait_for_history(session, kept, [4, 5, 6, 7, 8]) == [4, 5, 6, 7, 8]
+        assert await wait_for_history(session, aged, []) == []
+        # Numbering goes on after everything was pruned.
+        assert await session.call(uris.JOURNAL_PUBLISH, aged, ["later"]) == 4
