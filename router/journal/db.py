@@ -133,9 +133,6 @@ class Connection:
     def commit(self) -> None:
         self._conn.commit()
 
-    def rollback(self) -> None:
-        self._conn.rollback()
-
     def close(self) -> None:
         self._conn.close()
 
