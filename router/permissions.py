@@ -82,27 +82,34 @@ _USER = (
 )
 #: What the router serves to Crossbar itself: nobody but the backend reaches it.
 _INTERNAL = rule(uris.ROUTER_PREFIX, "prefix")
+#: Publishing through the journal publishes as the backend (any journaled topic): operators only.
+_JOURNAL = rule(uris.JOURNAL_PUBLISH, "exact")
 
 ROLES: Mapping[str, Role] = {
     defaults.ANONYMOUS_ROLE: Role(
         "no credentials: call and follow demo., wampgate. and the bridges; never the meta API",
-        (*_FOLLOW, _INTERNAL),
+        (*_FOLLOW, _JOURNAL, _INTERNAL),
         assignable=False,
     ),
     defaults.USER_ROLE: Role(
         "a person: as anonymous, plus publish on demo. (not demo.clock.)",
-        (*_USER, _INTERNAL),
+        (*_USER, _JOURNAL, _INTERNAL),
         frozenset({"call", "publish", "subscribe"}),
     ),
     defaults.SERVICE_ROLE: Role(
         "a program: as anonymous, plus everything under its own prefixes",
-        (*_FOLLOW, _INTERNAL),
+        (*_FOLLOW, _JOURNAL, _INTERNAL),
         frozenset(ACTIONS),
         needs_prefix=True,
     ),
     defaults.ADMIN_ROLE: Role(
         "an operator: as user, plus the meta API (list, inspect and kill sessions)",
-        (*_USER, rule(uris.META_PREFIX, "prefix", "call", "subscribe"), _INTERNAL),
+        (
+            *_USER,
+            rule(uris.META_PREFIX, "prefix", "call", "subscribe"),
+            rule(uris.JOURNAL_PUBLISH, "exact", "call"),
+            _INTERNAL,
+        ),
         frozenset(ACTIONS),
     ),
     defaults.BACKEND_ROLE: Role(

@@ -1,17 +1,23 @@
-"""Gateways with a journal of their own (SQLite, PostgreSQL) that a test may restart."""
+"""Gateways with a journal of their own (SQLite, PostgreSQL) that a test may restart.
+
+They start and stop in a thread: the event loop goes on answering the session
+gateway's pings meanwhile, so the suite's shared sessions keep their connections.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from wampgate.contract import defaults
 from wampgate.router import accounts
 from wampgate.router.config import GatewaySettings
 from wampgate.router.journal.rules import TopicRule
 from wampgate.router.launcher import Gateway
 
-from tests.conftest import ROOT, TEST_PASSWORD, TEST_USER
+from tests.conftest import ADMIN, ADMIN_PASSWORD, ROOT, TEST_PASSWORD, TEST_USER
 from tests.helpers import free_port
 from tests.journal.postgres import PostgresCluster
 
@@ -59,33 +65,34 @@ def journal_settings(state_dir: Path, journal: str | None = None) -> GatewaySett
         journal_prune_interval=0.2,
     )
     accounts.add(settings.users_file, TEST_USER, password=TEST_PASSWORD)
+    accounts.add(settings.users_file, ADMIN, password=ADMIN_PASSWORD, role=defaults.ADMIN_ROLE)
     return settings
 
 
 @pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresCluster]:
+async def postgres() -> AsyncIterator[PostgresCluster]:
     cluster = PostgresCluster()
     try:
-        yield cluster.start()
+        yield await asyncio.to_thread(cluster.start)
     finally:
-        cluster.stop()
+        await asyncio.to_thread(cluster.stop)
 
 
 @pytest.fixture(scope="module")
-def sqlite_gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Restartable]:
+async def sqlite_gateway(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Restartable]:
     gw = Restartable(journal_settings(tmp_path_factory.mktemp("journal-sqlite")))
     try:
-        yield gw.start()
+        yield await asyncio.to_thread(gw.start)
     finally:
-        gw.stop()
+        await asyncio.to_thread(gw.stop)
 
 
 @pytest.fixture(scope="module")
-def postgres_gateway(
+async def postgres_gateway(
     tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster
-) -> Iterator[Restartable]:
+) -> AsyncIterator[Restartable]:
     gw = Restartable(journal_settings(tmp_path_factory.mktemp("journal-pg"), postgres.url))
     try:
-        yield gw.start()
+        yield await asyncio.to_thread(gw.start)
     finally:
-        gw.stop()
+        await asyncio.to_thread(gw.stop)

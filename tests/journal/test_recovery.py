@@ -12,10 +12,10 @@ import uuid
 from typing import Any
 
 import pytest
-from wampgate.clients import Event, Session, connect
+from wampgate.clients import CallError, Event, Session, connect
 from wampgate.contract import uris
 
-from tests.conftest import TEST_PASSWORD, TEST_USER
+from tests.conftest import ADMIN, ADMIN_PASSWORD, TEST_PASSWORD, TEST_USER
 from tests.helpers import CuttableProxy
 from tests.journal.conftest import Restartable
 
@@ -60,11 +60,15 @@ async def publish_steadily(
             await asyncio.sleep(max(0.0, start + i / RATE - loop.time()))  # pacing, not waiting
 
 
-@pytest.mark.parametrize("backend", ["sqlite_gateway", "postgres_gateway"])
-async def test_recovery_loses_and_repeats_nothing(
-    request: pytest.FixtureRequest, backend: str
-) -> None:
-    gw: Restartable = request.getfixturevalue(backend)
+async def test_recovery_on_sqlite(sqlite_gateway: Restartable) -> None:
+    await loses_and_repeats_nothing(sqlite_gateway)
+
+
+async def test_recovery_on_postgresql(postgres_gateway: Restartable) -> None:
+    await loses_and_repeats_nothing(postgres_gateway)
+
+
+async def loses_and_repeats_nothing(gw: Restartable) -> None:
     topic = f"demo.recovery.{uuid.uuid4().hex[:8]}"
     proxy = await CuttableProxy(gw.settings.port).start()
     received: list[Event] = []
@@ -108,7 +112,7 @@ async def wait_for_history(session: Session, topic: str, want: list[int]) -> lis
 
 
 async def test_retention_by_age_and_count_on_a_running_gateway(sqlite_gateway: Restartable) -> None:
-    async with connect(sqlite_gateway.url) as session:
+    async with connect(sqlite_gateway.url, authid=ADMIN, password=ADMIN_PASSWORD) as session:
         aged, kept = "demo.aged.readings", "demo.kept.readings"
         for i in range(3):
             assert await session.call(uris.JOURNAL_PUBLISH, aged, [i]) == i + 1
@@ -118,3 +122,22 @@ async def test_retention_by_age_and_count_on_a_running_gateway(sqlite_gateway: R
         assert await wait_for_history(session, aged, []) == []
         # Numbering goes on after everything was pruned.
         assert await session.call(uris.JOURNAL_PUBLISH, aged, ["later"]) == 4
+
+
+async def test_journal_publish_stores_publishes_and_returns_the_seq(
+    sqlite_gateway: Restartable,
+) -> None:
+    topic = "demo.journal.publish_test"
+    async with (
+        connect(sqlite_gateway.url, authid=ADMIN, password=ADMIN_PASSWORD) as operator,
+        operator.subscribe(topic) as events,
+    ):
+        seq = await operator.call(uris.JOURNAL_PUBLISH, topic, [1, "two"], {"three": 3})
+        event = await events.next(timeout=10)
+        stored = await operator.call(uris.HISTORY_GET, topic, after=seq - 1)
+        assert await operator.call(uris.JOURNAL_PUBLISH, topic, [2]) == seq + 1
+        with pytest.raises(CallError) as caught:
+            await operator.call(uris.JOURNAL_PUBLISH, "other.topic")
+    assert event.seq == seq and event.args == (1, "two") and event.kwargs == {"three": 3}
+    assert [(e["seq"], e["args"], e["kwargs"]) for e in stored] == [(seq, [1, "two"], {"three": 3})]
+    assert caught.value.uri == "wampgate.error.not_journaled"
