@@ -38,8 +38,7 @@ from wampgate.contract import uris
 #: The payload of one call to demo.calc.add as JSON on the wire: the reference sends as much.
 CALL_PAYLOAD = json.dumps([48, 1, {}, uris.CALC_ADD, [2, 3]])
 BENCH_TOPIC = "demo.bench.events"
-#: Outside every journal rule by default: the same load without journaling.
-UNJOURNALED_TOPIC = "wampgate.bench.events"
+UNJOURNALED_TOPIC = "wampgate.bench.events"  # outside every journal rule by default
 
 
 @dataclass(frozen=True)
@@ -75,8 +74,6 @@ class BenchPlan:
     backend: dict[str, Any] = field(default_factory=dict)
     #: Only this scenario (``rpc``, ``pubsub`` or ``jobs``) after the reference; all if None.
     only: str | None = None
-    #: Only pub/sub on the first path, on a journaled and an unjournaled topic.
-    journal_cost: bool = False
 
     @classmethod
     def for_gateway(
@@ -206,31 +203,25 @@ class Bench:
         seconds = max(last - published["started"], published["seconds"])
         lost = published["count"] * subscribers - delivered
         disconnected = sum(r.get("disconnected", 0) for r in received)
-        self._phase(
-            group,
-            [
-                measure.measurement(
-                    "pubsub",
-                    path,
-                    delivered / seconds,
-                    "events/s",
-                    subscribers=subscribers,
-                    published=published["count"],
-                    delivered=delivered,
-                    lost=lost,
-                    disconnected=disconnected,
-                    topic=topic,
-                ),
-            ],
+        row = measure.measurement(
+            "pubsub",
+            path,
+            delivered / seconds,
+            "events/s",
+            subscribers=subscribers,
+            published=published["count"],
+            delivered=delivered,
+            lost=lost,
+            disconnected=disconnected,
+            topic=topic,
         )
+        self._phase(group, [row])
 
     def run(self) -> dict[str, Any]:
         self.reference()
         wanted = {self.plan.only} if self.plan.only else {"rpc", "pubsub", "jobs"}
-        if self.plan.journal_cost:
-            wanted = set()
-            for topic in (UNJOURNALED_TOPIC, BENCH_TOPIC):
-                self.pubsub(self.plan.paths[0], 1, topic)
+        for topic in (UNJOURNALED_TOPIC, BENCH_TOPIC) if "journal" in wanted else ():
+            self.pubsub(self.plan.paths[0], 1, topic)
         for index, path in enumerate(self.plan.paths):
             if "rpc" in wanted:
                 self.rpc(path)

@@ -66,16 +66,16 @@ def add_arguments(p: argparse.ArgumentParser, seconds: Any) -> None:
         type=subscriber_counts,
         help="worker processes of the jobs scenario (default 1,2; the bench starts the extra ones)",
     )
-    p.add_argument("--only", choices=["rpc", "pubsub", "jobs"], help="only this scenario")
+    p.add_argument(
+        "--only",
+        choices=["rpc", "pubsub", "jobs", "journal"],
+        help=f"only this scenario (journal: pub/sub on {bench.UNJOURNALED_TOPIC}, which is not "
+        f"journaled, then on the journaled {bench.BENCH_TOPIC})",
+    )
     p.add_argument(
         "--proxy-url", help="also measure /ws through the proxy workers (wampgate up --proxies)"
     )
     p.add_argument("--rlink-url", help="also measure /ws of the rlinked second router")
-    p.add_argument(
-        "--journal-cost",
-        action="store_true",
-        help=f"only pub/sub: {bench.UNJOURNALED_TOPIC} (not journaled), then {bench.BENCH_TOPIC}",
-    )
     p.add_argument("--json", metavar="FILE", help=f"JSON results (default {RESULTS}/)")
     p.add_argument("--plot", metavar="FILE", help=f"PNG plot (default {RESULTS}/)")
     p.add_argument("--state-dir", help="the gateway's state dir (for the pub/sub publisher)")
@@ -148,8 +148,6 @@ async def command(
     if args.workers is not None:
         options["workers"] = args.workers
     publisher = _publisher(args, client, state_dir)
-    if args.journal_cost:
-        options["journal_cost"] = True
     plan = bench.BenchPlan.for_gateway(
         client.url,
         args.rawsocket_url,
