@@ -28,7 +28,7 @@ from autobahn.wamp import message, serializer
 from autobahn.wamp.exception import ApplicationError, SerializationError
 from crossbar.router import protocol as crossbar_protocol
 from crossbar.router.router import Router
-from wampgate.router.bounds.backlog import max_send_buffer, refusal
+from wampgate.router.bounds.backlog import max_send_buffer, refusal, throttle
 from wampgate.router.bounds.limits import Limits
 from wampgate.router.bounds.transport import abort, peer_of, pending_bytes
 
@@ -164,7 +164,7 @@ def install(limits: Limits) -> None:
 
     def send(self: Any, session: Any, msg: Any) -> None:
         try:
-            busy = refusal(session, msg, limits)
+            busy = refusal(self, session, msg, limits)
             if busy is not None:
                 _log_busy(session, busy)
                 replacement = _refuse_invocation(self, session, msg, busy, busy=True)
@@ -181,5 +181,6 @@ def install(limits: Limits) -> None:
             return
         if session._transport is not None:
             _check_send_buffer(session, limits)
+        throttle(self, session, msg, limits)
 
     Router.send = send

@@ -21,12 +21,20 @@ Defaults (each can be changed in ``extra.limits`` of the bounds component in
     a client connection (WebSocket, RawSocket over TCP) or a component on
     the backend socket. A connection whose pending output passes the limit
     is closed at once and its buffer freed.
-``max_callee_backlog`` = 8 MiB
+``max_callee_backlog`` = 1 MiB
     Bytes waiting for a component before the router stops handing it new
     calls: past it, a CALL whose INVOCATION is larger than 4 KiB is answered
     ``wamp.error.unavailable`` at once (small calls still pass), and past
     twice it every CALL is, so callers flooding a component with large
     arguments get an answer and the component is never dropped for it.
+``hold_calls`` = 200
+    Calls in flight at which the router stops reading a session's socket
+    until half of them are answered: a pipelined flood waits in its own
+    connection, not in front of everyone else's.
+``max_calls_in_flight`` = 1000, ``max_callee_invocations`` = 2000
+    Calls one session may have waiting for their answers, and calls that
+    may wait for one component; past either, a CALL is answered
+    ``wamp.error.unavailable`` at once.
 
 Message size and connection count are Crossbar's own transport options
 (``max_message_size``, ``max_connections``, ``client_timeout``), set in the
@@ -53,7 +61,10 @@ class Limits:
     connect_timeout: float = 20.0
     max_send_buffer_client: int = 4 * MIB
     max_send_buffer_backend: int = 64 * MIB
-    max_callee_backlog: int = 8 * MIB
+    max_callee_backlog: int = 1 * MIB
+    max_calls_in_flight: int = 1000
+    hold_calls: int = 200
+    max_callee_invocations: int = 2000
 
     def __post_init__(self) -> None:
         for item in fields(self):
