@@ -129,6 +129,24 @@ def _scheme_url(address: str, port: int, path: str, scheme: str) -> str:
     return f"{scheme}://{hostport(address, port)}/{path}"
 
 
+def _other_listeners(
+    config: dict[str, Any], router: dict[str, Any], addresses: Sequence[str]
+) -> list[str]:
+    """``/ws`` served by proxy workers and linked routers (``--proxies``, ``--rlink-port``)."""
+    what = {"proxy": "through the proxy workers", "router": "of the linked second router"}
+    ports: dict[int, str] = {}
+    for worker in config.get("workers", []):
+        for t in worker.get("transports", []) if worker is not router else []:
+            if t.get("type") == "web" and t["endpoint"].get("type") == "tcp":
+                ports.setdefault(int(t["endpoint"]["port"]), what.get(worker["type"], ""))
+    return [
+        "  "
+        + ", ".join(_scheme_url(a, port, "ws", "ws") for a in addresses)
+        + f" (WAMP {label}, the same sign-in as /ws)"
+        for port, label in ports.items()
+    ]
+
+
 def report(
     config: dict[str, Any], addresses: Sequence[str], echo_port: int, backend: Path
 ) -> list[str]:
@@ -161,6 +179,7 @@ def report(
         raw_port = int(raw["endpoint"]["port"])
         raw_urls = ", ".join(_scheme_url(a, raw_port, "", "rs").rstrip("/") for a in addresses)
         lines.append(f"  {raw_urls} (WAMP over RawSocket, the same sign-in as /ws)")
+    lines += _other_listeners(config, router, addresses)
     lines.append("  pages and echo: anyone who can reach the ports")
     for name, path in paths.items():
         if path.get("type") == "websocket":

@@ -82,3 +82,13 @@ def test_any_address_expands_to_this_machines_addresses() -> None:
     assert exposure.expand(ipaddress.ip_address("::"), local) == ["192.0.2.7", "fd00::7"]
     assert exposure.expand(ipaddress.ip_address("192.0.2.7"), local) == ["192.0.2.7"]
     assert ipaddress.ip_address("127.0.0.1") in exposure.local_addresses()
+
+
+def test_the_report_names_the_proxy_and_linked_router_ports(tmp_path: Path) -> None:
+    settings = GatewaySettings(
+        root=ROOT, state_dir=tmp_path, host="192.0.2.7", proxies=2, proxy_port=8082, rlink_port=8083
+    )
+    config = render.render(render.load_template(ROOT), settings, "ab" * 32)
+    text = "\n".join(exposure.report(config, ["192.0.2.7"], 9000, settings.socket_path))
+    assert text.count("ws://192.0.2.7:8082/ws (WAMP through the proxy workers") == 1
+    assert "ws://192.0.2.7:8083/ws (WAMP of the linked second router" in text
