@@ -13,7 +13,7 @@ from typing import Any
 import txaio
 from autobahn.twisted.wamp import ApplicationSession
 from wampgate.router import lazylog
-from wampgate.router.bounds import deadline, delivery, edge
+from wampgate.router.bounds import deadline, delivery, edge, reuse
 from wampgate.router.bounds.limits import Limits
 
 log = txaio.make_logger()
@@ -29,6 +29,7 @@ def install(limits: Limits) -> None:
         return
     edge.install(limits)
     deadline.install(limits)
+    reuse.install()
     delivery.install(limits)
     _installed.append(limits)
     deferred = lazylog.install()

@@ -46,7 +46,8 @@ _POLICY_VIOLATION = 1008
 _INVALID_DATA = 1007
 
 
-def _refuse(proto: Any, reason: str, code: int = _POLICY_VIOLATION) -> None:
+def refuse(proto: Any, reason: str, code: int = _POLICY_VIOLATION) -> None:
+    """Close the connection of ``proto`` with one log line naming ``reason``."""
     reason = excerpt(reason)
     log.warn(
         "refused a message from {peer}: {reason}; connection closed",
@@ -68,7 +69,7 @@ def _too_deep(proto: Any, payload: bytes, limits: Limits) -> bool:
     reason = f"message nests deeper than {limits.max_depth} levels"
     request = call_request_id(payload)
     if request is None or not joined(proto):
-        _refuse(proto, reason)
+        refuse(proto, reason)
         return True
     log.warn("refused a call from {peer}: {reason}", peer=peer_of(proto), reason=reason)
     proto.send(
@@ -89,7 +90,7 @@ def _not_unicode(proto: Any, payload: bytes) -> bool:
         return False
     if not lone_surrogate_outside_payload(payload, parsed):
         return False
-    _refuse(proto, "a string in the message is not valid Unicode", _INVALID_DATA)
+    refuse(proto, "a string in the message is not valid Unicode", _INVALID_DATA)
     return True
 
 
@@ -103,7 +104,7 @@ def _deliver(proto: Any, payload: bytes, is_binary: bool | None, limits: Limits)
         for msg in messages:
             proto._session.onMessage(msg)
     except ProtocolError as exc:
-        _refuse(proto, str(exc))
+        refuse(proto, str(exc))
     except Exception as exc:
         log.error(
             "closed {peer} after an internal error on its message: {kind}: {err}",
