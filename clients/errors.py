@@ -106,6 +106,17 @@ class CallTimeout(WampgateError):
         self.seconds = seconds
 
 
+def ran_out(exc: ApplicationError, timeout: float | None, elapsed: float) -> bool:
+    """Whether ``exc`` is the router cancelling a call at its deadline.
+
+    The router answers ``wamp.error.canceled`` both when the deadline passes
+    and when the callee goes away mid-call (a killed worker); only the first
+    is a :class:`CallTimeout`. The router's deadline is in whole seconds.
+    """
+    cancelled = exc.error == ApplicationError.CANCELED
+    return cancelled and timeout is not None and elapsed >= timeout - 1
+
+
 class BenchError(WampgateError):
     """A benchmark load process failed, or the benchmark lacks what it needs."""
 

@@ -207,7 +207,7 @@ class Session:
         """
         check_uri(uri)
         session = await self._ready()
-        timeout = self.settings.call_timeout
+        timeout, started = self.settings.call_timeout, asyncio.get_running_loop().time()
         options = CallOptions(timeout=self.settings.router_timeout)
         with errors.mapped(f"during the call to {uri}"):
             try:
@@ -216,8 +216,8 @@ class Session:
             except TimeoutError:
                 raise errors.CallTimeout(uri, timeout or 0) from None
             except ApplicationError as exc:
-                if timeout is not None and exc.error == ApplicationError.CANCELED:
-                    raise errors.CallTimeout(uri, timeout) from None
+                if errors.ran_out(exc, timeout, asyncio.get_running_loop().time() - started):
+                    raise errors.CallTimeout(uri, timeout or 0) from None
                 raise
         if isinstance(result, WampCallResult):
             return CallResult(tuple(result.results), dict(result.kwresults))

@@ -107,3 +107,14 @@ def test_one_tree_with_exit_codes() -> None:
     assert "wrong user name or password" in str(refused)
     realm = errors.refused("ws://h/ws", None, "wamp.error.no_such_realm", "no realm")
     assert type(realm) is errors.ConnectError
+
+
+def test_only_a_cancel_at_the_deadline_is_a_timeout() -> None:
+    from autobahn.wamp.exception import ApplicationError
+    from wampgate.clients.errors import ran_out
+
+    cancelled = ApplicationError(ApplicationError.CANCELED, "callee disconnected")
+    assert ran_out(cancelled, 30, 30.2) and ran_out(cancelled, 0.5, 0.5)
+    assert not ran_out(cancelled, 30, 1.5)  # the callee went away: the router's own answer
+    assert not ran_out(cancelled, None, 100)
+    assert not ran_out(ApplicationError("demo.calc.error.broken"), 30, 31)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from wampgate.clients import CallError, CallTimeout, Session, connect
+from wampgate.clients import CallError, Session, connect
 from wampgate.components import jobs
 from wampgate.components.framework import InvalidArgument
 from wampgate.contract import uris
@@ -112,7 +112,8 @@ async def test_a_killed_worker_fails_only_its_own_job_and_comes_back(
     os.kill(victim, signal.SIGKILL)
     outcomes = await asyncio.wait_for(asyncio.gather(*calls, return_exceptions=True), 60)
     errors = [o for o in outcomes if not isinstance(o, dict)]
-    assert all(isinstance(e, CallError | CallTimeout) for e in errors), errors
+    # The router answers the victim's job wamp.error.canceled at once: not a timeout.
+    assert all(isinstance(e, CallError) for e in errors), errors
     assert len(errors) <= 1  # only the job the victim had; the queued ones were served
     await asyncio.to_thread(gateway.wait_for_join, "jobs", joins + 1, 60)
     done = await squares(session, 2 * WORKERS, 0.05)
