@@ -41,8 +41,7 @@ def refusal(router: Any, session: Any, msg: Any, limits: Limits) -> str | None:
     if not isinstance(msg, message.Invocation):
         return None
     dealer = router._dealer
-    pending = dealer._invocations.get(msg.request)
-    caller = getattr(pending, "caller", None)
+    caller = _caller_of(router, msg)
     in_flight = len(dealer._caller_to_invocations.get(caller, ()))
     if in_flight > limits.max_calls_in_flight:
         return (

@@ -34,7 +34,7 @@ def joined(proto: Any) -> bool:
     return session is not None and getattr(session, "_session_id", None) is not None
 
 
-def _close(channel: Any, transport: Any, why: str) -> None:
+def _close(transport: Any, why: str) -> None:
     log.warn("closed {peer}: {why}", peer=str(transport.getPeer()), why=why)
     transport.abortConnection()
 
@@ -53,10 +53,10 @@ def _window(channel: Any, limits: Limits, first: bool) -> None:
         if channel.transport is None and proto is not None and proto is not channel:
             # Upgraded to WebSocket: a WAMP one must have joined; others (/echo) are not ours.
             if isinstance(proto, WampWebSocketServerProtocol) and not joined(proto):
-                _close(channel, transport, f"no WAMP session {timeout:.0f}s after connecting")
+                _close(transport, f"no WAMP session {timeout:.0f}s after connecting")
             return
         if first or channel._wampgate_received:
-            _close(channel, transport, f"no whole request within {timeout:.0f}s")
+            _close(transport, f"no whole request within {timeout:.0f}s")
             return
         _window(channel, limits, first=False)  # idle keep-alive: client_timeout governs it
 

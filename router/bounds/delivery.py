@@ -134,27 +134,20 @@ def strict_json() -> None:
 
     Python's ``json`` writes them as ``NaN``/``Infinity``, which JavaScript's
     ``JSON.parse`` and most other parsers reject, closing the client's
-    connection. Refused here, they take the unencodable path above.
+    connection. Autobahn's encoder class is made to refuse them, so they take
+    the unencodable path above.
     """
     encoder = getattr(serializer, "_WAMPJsonEncoder", None)  # absent with AUTOBAHN_USE_UJSON
-    if encoder is None or getattr(serializer._dumps, "_wampgate_strict", False):
+    if encoder is None or getattr(encoder, "_wampgate_strict", False):
         return
 
-    def dumps(obj: Any, use_binary_hex_encoding: bool = False) -> str:
-        return str(
-            serializer.json.dumps(
-                obj,
-                separators=(",", ":"),
-                ensure_ascii=False,
-                sort_keys=False,
-                use_binary_hex_encoding=use_binary_hex_encoding,
-                cls=encoder,
-                allow_nan=False,
-            )
-        )
+    class StrictEncoder(encoder):  # type: ignore[misc, valid-type]
+        _wampgate_strict = True
 
-    dumps._wampgate_strict = True  # type: ignore[attr-defined]
-    serializer._dumps = dumps
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **(kwargs | {"allow_nan": False}))
+
+    serializer._WAMPJsonEncoder = StrictEncoder
 
 
 def install(limits: Limits) -> None:
