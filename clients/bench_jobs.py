@@ -57,6 +57,9 @@ def _joined(proc: subprocess.Popen[str], deadline: float) -> None:
 @contextlib.contextmanager
 def extra_workers(backend: dict[str, Any], count: int, first: int) -> Iterator[None]:
     """``count`` more processes of the jobs component, joined, numbered from ``first``."""
+    if count <= 0:  # the gateway's own workers are enough: no backend secret needed
+        yield
+        return
     wampcra = backend["authentication"]["wampcra"]
     environ = os.environ | {
         env.BACKEND: backend["url"],

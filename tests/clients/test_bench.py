@@ -128,3 +128,11 @@ async def test_bench_usage_errors_exit_2(gateway: Gateway) -> None:
     assert code == 2 and "--seconds" in err
     code, _, err = await run(gateway, "bench", "--subscribers", "1,x")
     assert code == 2 and "--subscribers" in err
+
+
+def test_no_extra_jobs_workers_need_no_backend_secret() -> None:
+    """Run without the gateway's state dir, the 1-worker phase still runs on the gateway's own."""
+    from wampgate.clients.bench_jobs import extra_workers
+
+    with extra_workers({}, 0, 2):
+        pass
