@@ -57,10 +57,12 @@ class SyncSession:
         match: Match = "exact",
         count: int | None = None,
         timeout: float | None = None,
+        recover: bool = False,
     ) -> Iterator[Event]:
         """Yield events; stop after ``count`` events, or raise ``TimeoutError`` after
-        ``timeout`` seconds without one."""
-        sub = self._session.subscribe(topic, match=match)
+        ``timeout`` seconds without one. With ``recover``, events missed while the
+        connection was down come first after a reconnect, with ``recovered`` set."""
+        sub = self._session.subscribe(topic, match=match, recover=recover)
         self._run(sub.start())
         try:
             received = 0

@@ -8,11 +8,13 @@ rate meanwhile, and the gateway is restarted once between two publications.
 from __future__ import annotations
 
 import asyncio
+import queue
+import threading
 import uuid
 from typing import Any
 
 import pytest
-from wampgate.clients import CallError, Event, Session, connect
+from wampgate.clients import CallError, Event, Session, connect, connect_sync
 from wampgate.contract import uris
 
 from tests.conftest import ADMIN, ADMIN_PASSWORD, TEST_PASSWORD, TEST_USER
@@ -141,3 +143,39 @@ async def test_journal_publish_stores_publishes_and_returns_the_seq(
     assert event.seq == seq and event.args == (1, "two") and event.kwargs == {"three": 3}
     assert [(e["seq"], e["args"], e["kwargs"]) for e in stored] == [(seq, [1, "two"], {"three": 3})]
     assert caught.value.uri == "wampgate.error.not_journaled"
+
+
+async def test_sync_subscribe_recovers_what_a_cut_missed(sqlite_gateway: Restartable) -> None:
+    """The blocking facade's ``subscribe(recover=True)``: a cut leaves nothing missing."""
+    topic = f"demo.recovery.sync{uuid.uuid4().hex[:8]}"
+    proxy = await CuttableProxy(sqlite_gateway.settings.port).start()
+    received: queue.Queue[Event] = queue.Queue()
+    stop = threading.Event()
+
+    def subscriber() -> None:
+        with connect_sync(f"ws://127.0.0.1:{proxy.port}/ws", connect_timeout=30) as s:
+            for event in s.subscribe(topic, recover=True, timeout=30):
+                received.put(event)
+                if stop.is_set() and event.args == ("last",):
+                    return
+
+    thread = asyncio.ensure_future(asyncio.to_thread(subscriber))
+    try:
+        async with connect(sqlite_gateway.url, authid=TEST_USER, password=TEST_PASSWORD) as pub:
+            while received.empty():  # until the subscription is in place
+                await pub.publish(topic, "probe")
+                await asyncio.sleep(0.05)
+            assert proxy.cut() > 0
+            for i in range(5):  # published while the subscriber is away (retry after 0.5 s)
+                await pub.publish(topic, i)
+            stop.set()
+            await pub.publish(topic, "last")
+            await asyncio.wait_for(thread, 60)
+    finally:
+        thread.cancel()
+        await proxy.close()
+    events = list(received.queue)
+    seqs = [e.seq for e in events]
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))  # no gap, no duplicate
+    assert [e.args[0] for e in events[-6:]] == [0, 1, 2, 3, 4, "last"]
+    assert any(e.recovered for e in events[-6:])
