@@ -9,8 +9,9 @@ started after it.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterable, Sequence
-from typing import Any, NotRequired
+from typing import Any, Final, NotRequired
 
 from autobahn.asyncio.component import Component
 from typing_extensions import TypedDict
@@ -18,6 +19,11 @@ from wampgate.components import runtime
 from wampgate.components.framework import Api, ProcedureError
 from wampgate.components.schema import Argument, describe_text
 from wampgate.contract import uris
+
+log = logging.getLogger("wampgate.components.catalog")
+
+# How long the catalog waits for one component to describe its procedures.
+DESCRIBE_TIMEOUT: Final = 5.0
 
 
 class ProcedureInfo(TypedDict):
@@ -92,15 +98,26 @@ class LiveCatalog:
             raise ProcedureError("wampgate.error.unavailable", "the catalog is not connected")
         registered = await self._registered()
         components = [u for u in registered if u.startswith(uris.CATALOG_COMPONENT_PREFIX)]
-        answers = await asyncio.gather(
-            *(self.session.call(u) for u in components), return_exceptions=True
-        )
+        answers = await asyncio.gather(*map(self._describe, components), return_exceptions=True)
         described = [
             (u.removeprefix(uris.CATALOG_COMPONENT_PREFIX), a)
             for u, a in zip(components, answers, strict=True)
             if isinstance(a, list)
         ]
         return merge(registered, described)
+
+    async def _describe(self, describer: str) -> Any:
+        """One component's descriptions; a component that does not answer in time is
+        left undescribed (its procedures are listed without schemas), never waited for."""
+        try:
+            return await asyncio.wait_for(self.session.call(describer), DESCRIBE_TIMEOUT)
+        except TimeoutError:
+            log.warning(
+                "%s did not answer within %.0f s: its procedures are listed without schemas",
+                describer,
+                DESCRIBE_TIMEOUT,
+            )
+            raise
 
     def attach(self, component: Component) -> None:
         def joined(session: Any, details: Any) -> None:

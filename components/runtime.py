@@ -100,10 +100,19 @@ def _endpoint(proc: Procedure) -> Callable[..., Awaitable[Any]]:
     return endpoint
 
 
-def create_component(api: Api, settings: BackendSettings) -> Component:
-    """An Autobahn component that registers every procedure of ``api`` on each join."""
+def create_component(api: Api, settings: BackendSettings, *, reconnect: bool = True) -> Component:
+    """An Autobahn component that registers every procedure of ``api`` on each join.
+
+    It reconnects whenever the router goes away. With ``reconnect=False`` it
+    makes one connection and is done when that ends: for a component that a
+    program starts and stops itself (Autobahn takes the end of a session it
+    left on purpose for a lost connection, and would connect again).
+    """
+    transport = transport_config(settings.transport)
+    if not reconnect:
+        transport["max_retries"] = 0
     component = Component(
-        transports=[transport_config(settings.transport)],
+        transports=[transport],
         realm=settings.realm,
         authentication={"wampcra": {"authid": settings.authid, "secret": settings.secret}},
     )

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import pytest
 from wampgate.clients import NoSuchProcedure, Session
-from wampgate.components import calc, catalog
+from wampgate.components import calc, catalog, runtime
+from wampgate.components.framework import Api
 from wampgate.contract import uris
+from wampgate.router.launcher import Gateway
 
 
 def test_merge_describes_known_and_lists_unknown() -> None:
@@ -82,3 +87,50 @@ async def test_describe_one_and_unknown(session: Session) -> None:
     assert [a["name"] for a in info["arguments"]] == ["a", "b"]
     with pytest.raises(NoSuchProcedure, match=r"demo\.calc\.nope"):
         await session.call(uris.CATALOG_DESCRIBE, "demo.calc.nope")
+
+
+class SilentApi(Api):
+    """A component whose describer never answers (stuck, or paused by a debugger)."""
+
+    async def describe(self) -> list[dict[str, Any]]:  # type: ignore[override]
+        await asyncio.Event().wait()
+        return []
+
+
+async def test_a_component_that_never_describes_itself_does_not_hang_the_catalog(
+    gateway: Gateway, session: Session
+) -> None:
+    api = SilentApi("silent")
+
+    @api.procedure("demo.silent.thing")
+    def thing() -> int:
+        """Answer, unlike the describer."""
+        return 1
+
+    settings = runtime.BackendSettings(
+        transport=f"unix:{gateway.settings.socket_path}",
+        realm=gateway.settings.realm,
+        authid="backend",
+        secret=gateway.settings.secret_file.read_text().strip(),
+    )
+    component = runtime.create_component(api, settings, reconnect=False)
+    joined = asyncio.Event()
+    component.on("join", lambda session, details: joined.set())
+    running = asyncio.ensure_future(component.start(loop=asyncio.get_running_loop()))
+    try:
+        await asyncio.wait_for(joined.wait(), 30)
+        # The client's own call deadline fails the test if the catalog waits for ever.
+        entries = await session.call(uris.CATALOG_LIST)
+        by_uri = {e["uri"]: e for e in entries}
+        # The others are described as usual; the silent one is listed, without schemas.
+        assert by_uri[uris.CALC_ADD]["component"] == "calc"
+        assert (
+            by_uri["demo.silent.thing"]["signature"]
+            == "demo.silent.thing(*args, **kwargs) -> any JSON"
+        )
+        assert "component" not in by_uri["demo.silent.thing"]
+        info = await session.call(uris.CATALOG_DESCRIBE, uris.CALC_MUL)
+        assert info["component"] == "calc"
+    finally:
+        await component.stop()
+        await asyncio.wait({running}, timeout=10)

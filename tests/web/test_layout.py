@@ -207,7 +207,7 @@ async def test_a_slow_call_times_out_and_the_callee_is_interrupted(
         authid="backend",
         secret=gateway.settings.secret_file.read_text().strip(),
     )
-    component = runtime.create_component(api, settings)
+    component = runtime.create_component(api, settings, reconnect=False)
     joined = asyncio.Event()
     component.on("join", lambda session, details: joined.set())
     running = asyncio.ensure_future(component.start(loop=asyncio.get_running_loop()))
@@ -236,5 +236,8 @@ async def test_a_slow_call_times_out_and_the_callee_is_interrupted(
         # The router passed the cancel on: the callee stopped working.
         await asyncio.wait_for(interrupted.wait(), 30)
     finally:
+        # One connection only: once stopped, it cannot register again behind the next
+        # tests' back (the catalog would list it).
         await component.stop()
-        running.cancel()
+        await asyncio.wait({running}, timeout=10)
+        assert running.done()
