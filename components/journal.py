@@ -1,8 +1,9 @@
 """The journal's service: history, stats, publishing through the journal, retention.
 
 The router stores the events (:mod:`wampgate.router.journal`); this component
-reads them for ``wampgate.history.get`` / ``wampgate.history.topics``, serves
-``wampgate.journal.publish`` and deletes what is past each rule's retention,
+reads them for ``wampgate.history.get`` / ``wampgate.history.topics``, checks
+``wampgate.journal.publish`` calls for the router (which stores the event,
+then publishes it) and deletes what is past each rule's retention,
 in small chunks, so the router's writer is never held up for long.
 Its settings come from the environment: :data:`~wampgate.contract.env.JOURNAL`
 (the database), :data:`~wampgate.contract.env.JOURNAL_TOPICS` (the rules, JSON)
@@ -22,7 +23,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from autobahn.asyncio.component import Component
-from autobahn.wamp.types import PublishOptions
+from autobahn.wamp.exception import ApplicationError
 from typing_extensions import TypedDict
 from wampgate.components import runtime
 from wampgate.components.errors import SettingsError
@@ -33,8 +34,8 @@ from wampgate.router.journal import db, rules
 log = logging.getLogger("wampgate.components.journal")
 T = TypeVar("T")
 
-NOT_JOURNALED = "wampgate.error.not_journaled"
-UNAVAILABLE = "wampgate.error.unavailable"
+NOT_JOURNALED = uris.ERROR_NOT_JOURNALED
+UNAVAILABLE = uris.ERROR_UNAVAILABLE
 MAX_LIMIT = 1000
 
 
@@ -64,6 +65,8 @@ class Journal:
         self.url = url
         self.rules = topic_rules
         self.session: Any = None
+        #: Who the events published through the journal are stored as published by.
+        self.publisher: list[str | None] = [None, None]
         self._conn: db.Connection | None = None
         self._lock = threading.Lock()
 
@@ -164,27 +167,19 @@ async def topics(sizes: bool = False) -> list[TopicStats]:
 async def publish(
     topic: str, args: list[Any] | None = None, kwargs: dict[str, Any] | None = None
 ) -> int:
-    """Publish an event on a journaled topic; return its seq once it is stored."""
+    """Store an event on a journaled topic, then publish it; return its seq."""
     journal.check(topic)
     session = journal.session
     if session is None:
         raise ProcedureError(UNAVAILABLE, "the journal is not connected")
-    rows = await journal.run(
-        lambda c: c.execute("SELECT MAX(seq) FROM journal_events WHERE topic = ?", (topic,))
-    )
-    floor = int(rows[0][0] or 0) if rows else 0
-    options = PublishOptions(acknowledge=True)
-    publication = (
-        await session.publish(topic, *(args or []), options=options, **(kwargs or {}))
-    ).id
-    sql = "SELECT seq FROM journal_events WHERE topic = ? AND seq > ? AND publication = ?"
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        found = await journal.run(lambda c: c.execute(sql, (topic, floor, publication)))
-        if found:
-            return int(found[0][0])
-        await asyncio.sleep(0.005)  # the router's writer commits in batches
-    raise ProcedureError(UNAVAILABLE, f"event {publication} was published but not stored")
+    # The router stores it and publishes it only once it is stored.
+    try:
+        seq = await session.call(
+            uris.ROUTER_JOURNAL_PUBLISH, topic, args, kwargs, journal.publisher
+        )
+    except ApplicationError as exc:
+        raise ProcedureError(exc.error, exc.error_message()) from None
+    return int(seq)
 
 
 def attach(component: Component, interval: float) -> None:
@@ -192,6 +187,7 @@ def attach(component: Component, interval: float) -> None:
 
     def joined(session: Any, details: Any) -> None:
         journal.session = session
+        journal.publisher = [details.authid, details.authrole]
         if not tasks:
             tasks.append(asyncio.ensure_future(journal.prune_forever(interval)))
 

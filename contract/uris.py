@@ -16,6 +16,8 @@ META_PREFIX: Final = "wamp."
 ROUTER_PREFIX: Final = "wampgate.router."
 #: The dynamic authorizer of the roles whose users may hold their own prefixes.
 ROUTER_AUTHORIZE: Final = "wampgate.router.authorize"
+#: Store an event in the journal, then publish it (behind ``wampgate.journal.publish``).
+ROUTER_JOURNAL_PUBLISH: Final = "wampgate.router.journal.publish"
 
 CALC_ADD: Final = "demo.calc.add"
 CALC_MUL: Final = "demo.calc.mul"
@@ -44,6 +46,10 @@ CATALOG_COMPONENT_PREFIX: Final = "wampgate.catalog.component."
 
 ERROR_INVALID_ARGUMENT: Final = "wamp.error.invalid_argument"
 ERROR_NO_SUCH_PROCEDURE: Final = "wamp.error.no_such_procedure"
+#: A part of the gateway (the journal, the catalog) cannot serve the call right now.
+ERROR_UNAVAILABLE: Final = "wampgate.error.unavailable"
+#: The topic matches none of the journal's rules.
+ERROR_NOT_JOURNALED: Final = "wampgate.error.not_journaled"
 
 # WAMP meta API (implemented by the router).
 META_SESSION_COUNT: Final = "wamp.session.count"

@@ -12,11 +12,16 @@ journaled publication then carries the publication's seq in its details as
 
 from __future__ import annotations
 
-from typing import Any
+import queue
+from typing import Any, NoReturn
 
 import txaio
 from autobahn.twisted.wamp import ApplicationSession
 from autobahn.wamp import message
+from autobahn.wamp.exception import ApplicationError
+from autobahn.wamp.types import PublishOptions
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 from wampgate.contract import uris
 from wampgate.router.journal import db, rules
 from wampgate.router.journal.store import JournalStore
@@ -53,15 +58,25 @@ def install(router: Any, store: JournalStore) -> None:
 
 
 class Journal(ApplicationSession):  # type: ignore[misc]
-    """Router-embedded session that installs the journal store when it joins."""
+    """Router-embedded session that installs the journal store when it joins.
 
-    def onJoin(self, details: Any) -> None:
+    It also serves :data:`~wampgate.contract.uris.ROUTER_JOURNAL_PUBLISH` (only
+    the backend may call ``wampgate.router.``; the journal component calls it for
+    ``wampgate.journal.publish``): the event is stored first and published only
+    once the writer has committed it, so no subscriber sees an event the
+    journal does not hold.
+    """
+
+    store: JournalStore
+
+    def onJoin(self, details: Any) -> Any:
         from twisted.internet import reactor as twisted_reactor
 
         reactor: Any = twisted_reactor
         extra = getattr(self.config, "extra", None) or {}
         url = str(extra["url"])
-        store = JournalStore(url, rules.from_json(extra.get("topics")))
+        self.store = store = JournalStore(url, rules.from_json(extra.get("topics")))
+        store.owner = self
         install(self._transport._router, store)
         reactor.addSystemEventTrigger("before", "shutdown", self._close, store)
         log.info(
@@ -69,6 +84,56 @@ class Journal(ApplicationSession):  # type: ignore[misc]
             url=db.describe(url),
             topics=", ".join(f"{r.uri} ({r.match})" for r in store.rules),
         )
+        return self.register(self.publish_stored, uris.ROUTER_JOURNAL_PUBLISH)
+
+    def publish_stored(
+        self, topic: str, args: Any = None, kwargs: Any = None, publisher: Any = None
+    ) -> Deferred[int]:
+        """Store an event on ``topic``, then publish it; its seq."""
+        from twisted.internet import reactor as twisted_reactor
+
+        reactor: Any = twisted_reactor
+        if not isinstance(topic, str) or rules.rule_for(self.store.rules, topic) is None:
+            raise ApplicationError(uris.ERROR_NOT_JOURNALED, f"{topic} is not a journaled topic")
+        args, kwargs = list(args or ()), dict(kwargs or {})
+        if "options" in kwargs:  # Autobahn's publish() takes it for its own options
+            raise ApplicationError(
+                uris.ERROR_INVALID_ARGUMENT, "an event published through the journal "
+                "cannot have a keyword argument named 'options'"
+            )  # fmt: skip
+        authid, authrole = publisher if isinstance(publisher, list | tuple) else (None, None)
+        stored: Deferred[None] = Deferred()
+
+        def done(error: Exception | None) -> None:  # on the writer thread
+            reactor.callFromThread(stored.callback if error is None else stored.errback, error)
+
+        try:
+            seq = self.store.store_first(topic, args, kwargs, (authid, authrole), done)
+        except queue.Full:
+            raise ApplicationError(
+                uris.ERROR_UNAVAILABLE, "the journal's writer is behind: not stored, not published"
+            ) from None
+
+        def not_stored(failure: Failure) -> NoReturn:
+            raise ApplicationError(
+                uris.ERROR_UNAVAILABLE,
+                f"the journal could not store the event ({failure.value}): it was not published",
+            )
+
+        def publish(_: None) -> Deferred[int]:
+            self.store.publishing(topic, seq)
+            sent = self.publish(topic, *args, options=PublishOptions(acknowledge=True), **kwargs)
+
+            def not_sent(failure: Failure) -> NoReturn:
+                self.store.not_publishing(topic, seq)
+                raise ApplicationError(
+                    uris.ERROR_UNAVAILABLE,
+                    f"event {seq} of {topic} is stored but was not published: {failure.value}",
+                )
+
+            return sent.addCallbacks(lambda _: seq, not_sent)  # type: ignore[no-any-return]
+
+        return stored.addCallbacks(publish, not_stored)
 
     def _close(self, store: JournalStore) -> None:
         clean = store.close()

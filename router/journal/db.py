@@ -41,6 +41,7 @@ SET_NEXT = (
     "INSERT INTO journal_topics (topic, next_seq) VALUES (?, ?)"
     " ON CONFLICT (topic) DO UPDATE SET next_seq = excluded.next_seq"
 )
+SET_PUBLICATION = "UPDATE journal_events SET publication = ? WHERE topic = ? AND seq = ?"
 SET_META = (
     "INSERT INTO journal_meta (key, value) VALUES (?, ?)"
     " ON CONFLICT (key) DO UPDATE SET value = excluded.value"
@@ -53,7 +54,8 @@ class Record:
 
     topic: str
     seq: int
-    publication: int
+    #: ``None`` until the event is published (stored first by ``wampgate.journal.publish``).
+    publication: int | None
     time: float
     authid: str | None
     authrole: str | None
@@ -146,9 +148,19 @@ def open_journal(url: str) -> Connection:
     return conn
 
 
-def write(conn: Connection, records: Sequence[Record]) -> None:
-    """Store ``records`` and each topic's next free seq in one transaction."""
+def write(
+    conn: Connection,
+    records: Sequence[Record],
+    publications: Sequence[tuple[str, int, int]] = (),
+) -> None:
+    """Store ``records`` and each topic's next free seq in one transaction.
+
+    ``publications`` are ``(topic, seq, publication)`` of events stored earlier,
+    before their publication had an id.
+    """
     conn.executemany(INSERT, (r.row() for r in records))
+    if publications:
+        conn.executemany(SET_PUBLICATION, ((p, t, s) for t, s, p in publications))
     next_seq: dict[str, int] = {}
     for r in records:
         next_seq[r.topic] = max(next_seq.get(r.topic, 0), r.seq + 1)

@@ -8,6 +8,10 @@ thread, from a per-topic counter; the record goes into a bounded queue that
 events arrived meanwhile), so the reactor never waits for the disk or the
 database.
 
+:meth:`JournalStore.store_first` is the other way in, for
+``wampgate.journal.publish``: the event is queued with a seq before it is
+published, and its publisher is told when the writer has committed it.
+
 Numbers are never handed out twice:
 
 - the next free seq of each topic is stored with every batch;
@@ -21,12 +25,14 @@ Numbers are never handed out twice:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Iterable
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from wampgate.router.journal import db
@@ -45,6 +51,24 @@ RECENT = 4_096
 class _Stop:
     def __init__(self, next_seqs: dict[str, int]) -> None:
         self.next_seqs = next_seqs
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """A record its publisher waits for: ``done`` runs on the writer thread after the
+    batch is committed (with ``None``) or has failed (with the exception)."""
+
+    record: db.Record
+    done: Callable[[Exception | None], None]
+
+
+@dataclass(frozen=True)
+class _Published:
+    """The publication id of an event stored before it was published."""
+
+    topic: str
+    seq: int
+    publication: int
 
 
 class Writer(threading.Thread):
@@ -69,24 +93,33 @@ class Writer(threading.Thread):
                 time.sleep(1.0)
         return self._conn
 
-    def _write(self, batch: list[db.Record]) -> None:
+    def _write(self, batch: list[Any]) -> None:
+        records = [i.record if isinstance(i, _Stored) else i for i in batch
+                   if not isinstance(i, _Published)]  # fmt: skip
+        published = [(i.topic, i.seq, i.publication) for i in batch if isinstance(i, _Published)]
+        waiting = [i.done for i in batch if isinstance(i, _Stored)]
         conn = self._connection()
         try:
-            db.write(conn, batch)
-            self.written += len(batch)
+            db.write(conn, records, published)
+            self.written += len(records)
         except Exception as exc:  # any driver error: the batch is a gap, the writer goes on
-            self.lost += len(batch)
-            log.error("journal: %d event(s) not stored (%s)", len(batch), exc)
+            self.lost += len(records)
+            log.error("journal: %d event(s) not stored (%s)", len(records), exc)
             self._conn = None
             try:
                 conn.close()
             except Exception:
                 log.debug("closing a failed journal connection failed too")
+            for done in waiting:
+                done(exc)
+            return
+        for done in waiting:
+            done(None)
 
     def run(self) -> None:
         while True:
             item = self._records.get()
-            batch: list[db.Record] = []
+            batch: list[Any] = []
             while not isinstance(item, _Stop):
                 batch.append(item)
                 if len(batch) >= BATCH:
@@ -137,6 +170,9 @@ class JournalStore:
         db.set_meta(conn, "clean", "0")
         conn.commit()
         self.skipped = 0
+        #: The session that publishes events it stored first (see :meth:`store_first`).
+        self.owner: Any = None
+        self._stored_first: dict[str, deque[int]] = {}
         self.recent: OrderedDict[int, int] = OrderedDict()
         self._records: queue.Queue[Any] = queue.Queue(queue_size)
         self.writer = Writer(url, conn, self._records)
@@ -146,21 +182,70 @@ class JournalStore:
         for rule in self.rules:
             subscription_map.add_observer(self, uri=rule.uri, match=rule.match)
 
-    def store_event(self, session: Any, publication_id: int, publish: Any) -> None:
-        topic = publish.topic
+    def _take_seq(self, topic: str) -> int:
         seq = self._next.get(topic, self._first)
         self._next[topic] = seq + 1
+        return seq
+
+    def _remember(self, publication_id: int, seq: int) -> None:
         self.recent[publication_id] = seq
         if len(self.recent) > RECENT:
             self.recent.popitem(last=False)
+
+    def store_event(self, session: Any, publication_id: int, publish: Any) -> None:
+        topic = publish.topic
+        first = self._stored_first.get(topic) if session is self.owner else None
+        if first:  # stored already: it only needs its publication id
+            seq = first.popleft()
+            self._remember(publication_id, seq)
+            self._put(_Published(topic, seq, publication_id))
+            return
+        seq = self._take_seq(topic)
+        self._remember(publication_id, seq)
         record = db.Record(topic, seq, publication_id, round(time.time(), 6), session._authid,
                            session._authrole, publish.args, publish.kwargs)  # fmt: skip
+        self._put(record)
+
+    def _put(self, item: Any) -> None:
         try:
-            self._records.put_nowait(record)
+            self._records.put_nowait(item)
         except queue.Full:
             self.skipped += 1
             if self.skipped in (1, 10, 100) or self.skipped % 1000 == 0:
                 log.error("journal: writer behind, %d event(s) not stored", self.skipped)
+
+    def store_first(
+        self,
+        topic: str,
+        args: Any,
+        kwargs: Any,
+        publisher: tuple[str | None, str | None],
+        done: Callable[[Exception | None], None],
+    ) -> int:
+        """Give ``topic``'s next seq to an event and store it before anyone sees it.
+
+        ``done`` runs on the writer thread once the event is stored (``None``)
+        or could not be (the exception); the seq is used either way. When the
+        :attr:`owner` then publishes the event, :meth:`store_event` gives that
+        publication the same seq instead of a new one. Raises ``queue.Full``
+        (and takes no seq) when the writer is that far behind.
+        """
+        if self._records.full():
+            raise queue.Full
+        seq = self._take_seq(topic)
+        authid, authrole = publisher
+        record = db.Record(topic, seq, None, round(time.time(), 6), authid, authrole, args, kwargs)
+        self._records.put_nowait(_Stored(record, done))
+        return seq
+
+    def publishing(self, topic: str, seq: int) -> None:
+        """The :attr:`owner`'s next publication on ``topic`` is the stored event ``seq``."""
+        self._stored_first.setdefault(topic, deque()).append(seq)
+
+    def not_publishing(self, topic: str, seq: int) -> None:
+        """The stored event ``seq`` was not published after all (its PUBLISH failed)."""
+        with contextlib.suppress(KeyError, ValueError):
+            self._stored_first[topic].remove(seq)
 
     def seq_of(self, publication_id: int) -> int | None:
         return self.recent.get(publication_id)

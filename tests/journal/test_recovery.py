@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import queue
+import sqlite3
 import threading
 import uuid
 from typing import Any
@@ -136,13 +137,57 @@ async def test_journal_publish_stores_publishes_and_returns_the_seq(
     ):
         seq = await operator.call(uris.JOURNAL_PUBLISH, topic, [1, "two"], {"three": 3})
         event = await events.next(timeout=10)
-        stored = await operator.call(uris.HISTORY_GET, topic, after=seq - 1)
         assert await operator.call(uris.JOURNAL_PUBLISH, topic, [2]) == seq + 1
+        # The writer commits in order: the first event's publication id is in by now.
+        stored = await operator.call(uris.HISTORY_GET, topic, after=seq - 1, limit=1)
         with pytest.raises(CallError) as caught:
             await operator.call(uris.JOURNAL_PUBLISH, "other.topic")
     assert event.seq == seq and event.args == (1, "two") and event.kwargs == {"three": 3}
     assert [(e["seq"], e["args"], e["kwargs"]) for e in stored] == [(seq, [1, "two"], {"three": 3})]
+    # Stored before it had a publication id; the id is added once it is published.
+    assert stored[0]["publication"] == event.publication
     assert caught.value.uri == "wampgate.error.not_journaled"
+
+
+async def test_journal_publish_stores_before_it_sends(sqlite_gateway: Restartable) -> None:
+    """An event published through the journal reaches nobody until it is stored.
+
+    The test holds SQLite's write lock, so the router's writer cannot store it
+    and gives up after its busy timeout: the call fails and nothing is sent.
+    """
+    topic = f"demo.journal.stored{uuid.uuid4().hex[:8]}"
+    journal_file = sqlite_gateway.settings.journal_url
+    assert journal_file is not None
+    async with (
+        connect(sqlite_gateway.url, authid=ADMIN, password=ADMIN_PASSWORD) as operator,
+        operator.subscribe(topic) as events,
+    ):
+        first = await operator.call(uris.JOURNAL_PUBLISH, topic, ["first"])
+        assert (await events.next(timeout=10)).seq == first
+        lock = sqlite3.connect(journal_file, isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")
+        try:
+            publishing = asyncio.ensure_future(
+                operator.call(uris.JOURNAL_PUBLISH, topic, ["unstored"])
+            )
+            arriving = asyncio.ensure_future(events.next(timeout=90))
+            done, _ = await asyncio.wait(
+                {publishing, arriving}, timeout=60, return_when=asyncio.FIRST_COMPLETED
+            )
+            assert done == {publishing}, "the event was sent before it was stored"
+            with pytest.raises(CallError) as caught:
+                await publishing
+        finally:
+            lock.rollback()
+            lock.close()
+        later = await operator.call(uris.JOURNAL_PUBLISH, topic, ["later"])
+        event = await arriving
+        stored = await all_history(operator, topic)
+    assert caught.value.uri == "wampgate.error.unavailable"
+    assert "not published" in str(caught.value)
+    # The one that could not be stored was never sent; its seq stays a gap.
+    assert event.args == ("later",) and event.seq == later == first + 2
+    assert [(e["seq"], e["args"]) for e in stored] == [(first, ["first"]), (later, ["later"])]
 
 
 async def test_sync_subscribe_recovers_what_a_cut_missed(sqlite_gateway: Restartable) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import queue
+import sqlite3
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -93,3 +95,52 @@ def test_prune_by_age_and_count(tmp_path: Path) -> None:
         pass
     assert [e["seq"] for e in db.history(conn, "demo.a")] == [8, 9, 10]
     assert db.next_seqs(conn) == {"demo.a": 11}
+
+
+def test_an_event_stored_first_keeps_its_seq_when_it_is_published(tmp_path: Path) -> None:
+    url = str(tmp_path / "j.sqlite3")
+    store = JournalStore(url, rules.DEFAULT_RULES)
+    store.owner = owner = SimpleNamespace(_authid=None, _authrole="trusted")
+    outcome: queue.Queue[Exception | None] = queue.Queue()
+    assert publish(store, "demo.a", 11) == 1
+    seq = store.store_first("demo.a", ["x"], {}, ("backend", "backend"), outcome.put)
+    assert seq == 2
+    assert outcome.get(timeout=10) is None
+    assert stored(url, "demo.a") == [1, 2]  # in the journal before anyone sees it
+    store.publishing("demo.a", seq)
+    store.store_event(owner, 12, SimpleNamespace(topic="demo.a", args=["x"], kwargs={}))
+    assert store.seq_of(12) == 2
+    # A publish that failed before the broker saw it leaves no seq waiting.
+    store.publishing("demo.a", 99)
+    store.not_publishing("demo.a", 99)
+    store.store_event(owner, 13, SimpleNamespace(topic="demo.a", args=["y"], kwargs={}))
+    assert store.seq_of(13) == 3
+    assert store.close()
+    conn = db.open_journal(url)
+    try:
+        events = db.history(conn, "demo.a", limit=10)
+    finally:
+        conn.close()
+    assert [(e["seq"], e["publication"], e["args"]) for e in events] == [
+        (1, 11, []),
+        (2, 12, ["x"]),
+        (3, 13, ["y"]),
+    ]
+
+
+def test_storing_first_takes_no_seq_when_the_writer_is_full(tmp_path: Path) -> None:
+    url = str(tmp_path / "j.sqlite3")
+    store = JournalStore(url, rules.DEFAULT_RULES, queue_size=1)
+    lock = sqlite3.connect(url, isolation_level=None)
+    lock.execute("BEGIN IMMEDIATE")  # the writer blocks on its first batch
+    try:
+        publish(store, "demo.a", 1)
+        # Once the writer holds the first record, this one fills the queue.
+        store._records.put(db.Record("demo.b", 1, 2, 0.0, None, None, [], {}), timeout=10)
+        with pytest.raises(queue.Full):
+            store.store_first("demo.a", [], {}, (None, None), lambda error: None)
+        assert store._next == {"demo.a": 2}
+    finally:
+        lock.rollback()
+        lock.close()
+    assert store.close()
