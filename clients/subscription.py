@@ -37,6 +37,12 @@ PAGE = 500
 GAP_WAIT = 3.0
 #: How long a restarted gateway's journal component may take to serve history again.
 JOURNAL_WAIT = 30.0
+#: Logged once when a subscription asked to recover gets an event without a seq.
+UNNUMBERED = (
+    "%s: events arrive without a journal seq: this subscription cannot recover what it "
+    "misses while away (the topic is not journaled, or this router does not number "
+    "events: connect to the gateway's first router)"
+)
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,7 @@ class Subscription:
         self._last: int | None = None
         self._buffer: list[Event] | None = None  # live events held while recovering
         self._recovery: asyncio.Task[None] | None = None
+        self._said_unnumbered = False
         eventseq.install()
 
     def _put(self, event: Event) -> None:
@@ -131,6 +138,9 @@ class Subscription:
             seq=eventseq.seq_of(publication),
         )
         if self._fetch is None or event.seq is None:
+            if self._fetch is not None and not self._said_unnumbered:
+                self._said_unnumbered = True
+                log.warning(UNNUMBERED, self.topic)
             self._put(event)
         elif self._buffer is not None:
             self._buffer.append(event)

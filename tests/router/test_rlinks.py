@@ -69,3 +69,18 @@ async def test_calls_on_the_first_router_stay_there(linked: Gateway) -> None:
     async with connect(linked.settings.url) as session:
         results = [await session.call(uris.CALC_ADD, n, 1) for n in range(20)]
     assert results == [n + 1 for n in range(20)]
+
+
+async def test_recovering_on_the_second_router_says_it_cannot(
+    linked: Gateway, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Only the first router numbers journaled events: on the second, they arrive
+    # without a seq, and a subscription that was asked to recover must say so.
+    url = linked.settings.rlink_url
+    assert url is not None
+    async with connect(url) as session, session.subscribe(uris.CLOCK_TICK, recover=True) as ticks:
+        events = [await ticks.next(timeout=20) for _ in range(2)]
+    assert [e.seq for e in events] == [None, None]
+    warnings = [r.getMessage() for r in caplog.records if "cannot recover" in r.getMessage()]
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith(f"{uris.CLOCK_TICK}: events arrive without a journal seq")

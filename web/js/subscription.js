@@ -29,6 +29,7 @@ export class Subscription {
     this._held = null;
     this._handle = null;
     this.recovered = 0;
+    this._saidUnnumbered = false;
   }
 
   async _attach(session) {
@@ -62,6 +63,12 @@ export class Subscription {
   }
 
   _emit(event) {
+    if (event.seq === null && this.recover && !this._saidUnnumbered) {
+      // Only the gateway's first router numbers journaled events.
+      this._saidUnnumbered = true;
+      console.warn(`${this.topic}: events arrive without a journal seq: this subscription cannot recover what it misses while away`);
+      this.gateway.dispatchEvent(new CustomEvent('recovery-unavailable', { detail: { topic: this.topic } }));
+    }
     if (event.seq !== null) {
       if (this.lastSeq !== null && event.seq <= this.lastSeq) return; // seen already
       this.lastSeq = event.seq;

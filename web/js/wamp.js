@@ -213,7 +213,9 @@ export class Gateway extends EventTarget {
    * Subscribe (match: exact, prefix or wildcard). onEvent gets
    * {topic, args, kwargs, received, seq, recovered}. Subscribed again after
    * every reconnect; with {recover: true} (an exact, journaled topic) what was
-   * missed meanwhile comes first, from the journal, flagged recovered.
+   * missed meanwhile comes first, from the journal, flagged recovered. If its
+   * events come without a seq (the topic is not journaled, or the router does
+   * not number events) it fires 'recovery-unavailable' {topic} once.
    */
   async subscribe(topic, match, onEvent, { recover = false } = {}) {
     const sub = new Subscription(this, topic, match, onEvent, { recover });

@@ -36,3 +36,21 @@ test('only an exact subscription recovers (the journal is kept per topic)', () =
   assert.equal(new Subscription(gateway, 'demo.', 'prefix', () => {}, { recover: true }).recover, false);
   assert.equal(new Subscription(gateway, 'demo.t', 'exact', () => {}, { recover: true }).recover, true);
 });
+
+test('a recovering subscription whose events carry no seq says once that it cannot recover', () => {
+  const gateway = new EventTarget();
+  const told = [];
+  gateway.addEventListener('recovery-unavailable', (e) => told.push(e.detail.topic));
+  const got = [];
+  const sub = new Subscription(gateway, 'demo.t', 'exact', (e) => got.push(e.seq), { recover: true });
+  const warn = console.warn;
+  console.warn = () => {};
+  try {
+    sub._live({ seq: null, recovered: false });
+    sub._live({ seq: null, recovered: false });
+  } finally {
+    console.warn = warn;
+  }
+  assert.deepEqual(got, [null, null]);
+  assert.deepEqual(told, ['demo.t']);
+});
