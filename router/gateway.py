@@ -32,7 +32,12 @@ from wampgate.router.errors import GatewayError
 from wampgate.router.lock import StateLock
 from wampgate.router.logfile import RotatingLog
 from wampgate.router.nodelog import Line, NodeLog
-from wampgate.router.preflight import check_config, check_port_free, crossbar_executable
+from wampgate.router.preflight import (
+    check_config,
+    check_journal,
+    check_port_free,
+    crossbar_executable,
+)
 
 log = logging.getLogger("wampgate.router")
 
@@ -129,6 +134,7 @@ class Gateway:
         render.write(config, settings.node_dir)
         if self._check:
             check_config(settings.node_dir, crossbar, env)
+            check_journal(settings.journal_url)
         settings.socket_path.unlink(missing_ok=True)
         cbdir = str(settings.node_dir)
         return [crossbar, "start", "--cbdir", cbdir, "--loglevel", "info"], env

@@ -1,4 +1,5 @@
-"""Checks made before a gateway starts: Crossbar installed, ports free, config accepted."""
+"""Checks made before a gateway starts: Crossbar installed, ports free, config accepted,
+the journal reachable and written by no other gateway."""
 
 from __future__ import annotations
 
@@ -58,3 +59,17 @@ def check_config(node_dir: Path, crossbar: str, env: dict[str, str]) -> None:
     lines = output.splitlines() or ["crossbar check printed nothing"]
     reason = next((line for line in lines if line.startswith("Error")), lines[-1])
     raise ConfigError(f"invalid node configuration {node_dir / 'config.json'}: {reason}")
+
+
+def check_journal(url: str | None) -> None:
+    """No other running gateway writes the journal at ``url`` (and it can be reached)."""
+    if url is None:
+        return
+    from wampgate.router.journal import db
+
+    try:
+        db.check_unclaimed(url)
+    except db.JournalBusy as exc:
+        raise GatewayError(str(exc)) from None
+    except Exception as exc:  # the driver's own errors: unreachable, refused, bad URL
+        raise GatewayError(f"cannot open the journal {db.describe(url)}: {exc}") from None

@@ -17,8 +17,11 @@ thread, the journal component in worker threads. Three tables:
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
+import os
 import sqlite3
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -137,6 +140,75 @@ class Connection:
 
     def close(self) -> None:
         self._conn.close()
+
+
+class JournalBusy(Exception):
+    """Another running gateway writes this journal."""
+
+
+#: The PostgreSQL advisory lock a journal's writer holds ("wampgate" in ASCII).
+CLAIM_KEY = 0x77616D7067617465
+
+
+class Claim:
+    """This process is the journal's one writer until :meth:`release` (or its end).
+
+    Each router numbers the topics it journals, so two gateways writing one
+    journal would hand out the same seqs. SQLite: ``flock`` on a ``.lock`` file
+    beside the database; PostgreSQL: a session advisory lock on a connection of
+    its own. Either goes when the process does, so it is never stale.
+    """
+
+    def __init__(self, url: str) -> None:
+        self._conn: Any = None
+        self._fd: int | None = None
+        busy = JournalBusy(
+            f"the journal {describe(url)} is written by another running gateway: give each "
+            "gateway its own journal (--journal), or stop the other one"
+        )
+        if is_postgres(url):
+            import psycopg
+
+            self._conn = psycopg.connect(url, connect_timeout=10, autocommit=True)
+            row = self._conn.execute("SELECT pg_try_advisory_lock(%s)", (CLAIM_KEY,)).fetchone()
+            if not row or not row[0]:
+                self.release()
+                raise busy
+        else:
+            path = Path(url.removeprefix("sqlite://"))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                self.release()
+                raise busy from None
+
+    def release(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def claim(url: str, wait: float = 5.0) -> Claim:
+    """The journal's claim, waiting up to ``wait`` seconds for a gateway that is stopping
+    (a database notices a closed connection a moment later)."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return Claim(url)
+        except JournalBusy:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.1)
+
+
+def check_unclaimed(url: str) -> None:
+    """Raise :class:`JournalBusy` if a running gateway writes the journal at ``url``."""
+    claim(url).release()
 
 
 def open_journal(url: str) -> Connection:

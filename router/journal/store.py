@@ -158,6 +158,7 @@ class JournalStore:
     def __init__(self, url: str, rules: Iterable[TopicRule], queue_size: int = QUEUE_SIZE) -> None:
         self.url = url
         self.rules = tuple(rules)
+        self._claim = db.claim(url)
         conn = db.open_journal(url)
         clean = db.get_meta(conn, "clean") != "0"
         self._next = db.next_seqs(conn)
@@ -263,4 +264,6 @@ class JournalStore:
         """Write what is queued and record a clean stop; whether that finished in time."""
         self._records.put(_Stop(dict(self._next)), timeout=timeout)
         self.writer.join(timeout)
+        if not self.writer.is_alive():
+            self._claim.release()
         return self.writer.clean

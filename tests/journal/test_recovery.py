@@ -12,15 +12,18 @@ import queue
 import sqlite3
 import threading
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
 from wampgate.clients import CallError, Event, Session, connect, connect_sync
 from wampgate.contract import uris
+from wampgate.router.errors import GatewayError
+from wampgate.router.launcher import Gateway
 
 from tests.conftest import ADMIN, ADMIN_PASSWORD, TEST_PASSWORD, TEST_USER
 from tests.helpers import CuttableProxy
-from tests.journal.conftest import Restartable
+from tests.journal.conftest import Restartable, journal_settings
 
 N = 1000
 RATE = 400.0  # events per second
@@ -188,6 +191,22 @@ async def test_journal_publish_stores_before_it_sends(sqlite_gateway: Restartabl
     # The one that could not be stored was never sent; its seq stays a gap.
     assert event.args == ("later",) and event.seq == later == first + 2
     assert [(e["seq"], e["args"]) for e in stored] == [(first, ["first"]), (later, ["later"])]
+
+
+async def test_a_second_gateway_on_the_same_journal_is_refused(
+    sqlite_gateway: Restartable, postgres_gateway: Restartable, tmp_path: Path
+) -> None:
+    # Each router numbers its own topics: two writing one journal would collide.
+    for running in (sqlite_gateway, postgres_gateway):
+        journal = running.settings.journal_url
+        second = Gateway(journal_settings(tmp_path / str(running.settings.port), journal))
+        try:
+            with pytest.raises(GatewayError, match="written by another running gateway") as e:
+                await asyncio.to_thread(second.start)
+        finally:
+            await asyncio.to_thread(second.stop)
+        assert "give each gateway its own journal" in str(e.value)
+        assert second.pid is None  # refused before Crossbar started
 
 
 async def test_sync_subscribe_recovers_what_a_cut_missed(sqlite_gateway: Restartable) -> None:

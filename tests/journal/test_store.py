@@ -65,6 +65,7 @@ def test_after_a_crash_numbers_skip_what_may_have_been_handed_out(tmp_path: Path
     crashed = JournalStore(url, rules.DEFAULT_RULES, queue_size=50)
     publish(crashed, "demo.a", 1)
     wait_written(crashed, 1)  # and then no clean stop
+    crashed._claim.release()  # as the end of its process would
     store = JournalStore(url, rules.DEFAULT_RULES, queue_size=50)
     assert publish(store, "demo.a", 2) == 52  # never 2: a client may have seen 2 live
     assert publish(store, "demo.new", 3) == 51  # a topic the journal never stored
@@ -144,3 +145,12 @@ def test_storing_first_takes_no_seq_when_the_writer_is_full(tmp_path: Path) -> N
         lock.rollback()
         lock.close()
     assert store.close()
+
+
+def test_one_writer_per_sqlite_journal(tmp_path: Path) -> None:
+    url = str(tmp_path / "j.sqlite3")
+    first = JournalStore(url, rules.DEFAULT_RULES)
+    with pytest.raises(db.JournalBusy, match="written by another running gateway"):
+        db.Claim(url)
+    assert first.close()
+    JournalStore(url, rules.DEFAULT_RULES).close()  # free again once the first stopped
