@@ -159,7 +159,11 @@ class JournalStore:
         self.url = url
         self.rules = tuple(rules)
         self._claim = db.claim(url)
-        conn = db.open_journal(url)
+        try:
+            conn = db.open_journal(url)
+        except BaseException:
+            self._claim.release()
+            raise
         clean = db.get_meta(conn, "clean") != "0"
         self._next = db.next_seqs(conn)
         #: The seq of a topic's first event (further on after a crash: see the module doc).
