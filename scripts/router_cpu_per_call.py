@@ -27,8 +27,9 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def drive(url: str, calls: int, in_flight: int) -> None:
-    async with connect(url) as session:
+async def drive(url: str, calls: int, in_flight: int, timeout: bool = True) -> None:
+    # Without a call timeout the CALL carries no options at all.
+    async with connect(url, **({} if timeout else {"call_timeout": None})) as session:
         slots = asyncio.Semaphore(in_flight)
 
         async def one(i: int) -> None:
@@ -40,7 +41,9 @@ async def drive(url: str, calls: int, in_flight: int) -> None:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("targets", nargs="+", help="LABEL=URL@ROUTER_PID")
+    parser.add_argument(
+        "targets", nargs="+", help="LABEL=URL@ROUTER_PID, or LABEL=URL@ROUTER_PID/notimeout"
+    )
     parser.add_argument("--calls", type=int, default=5000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--in-flight", type=int, default=50)
@@ -49,12 +52,13 @@ async def main() -> None:
     for spec in args.targets:
         label, rest = spec.split("=", 1)
         url, pid = rest.rsplit("@", 1)
-        targets[label] = (url, int(pid))
+        pid, _, flag = pid.partition("/")
+        targets[label] = (url, int(pid), flag != "notimeout")
     per_call: dict[str, list[float]] = {label: [] for label in targets}
     for _ in range(args.rounds):
-        for label, (url, pid) in targets.items():
+        for label, (url, pid, timeout) in targets.items():
             before = cpu_seconds(pid)
-            await drive(url, args.calls, args.in_flight)
+            await drive(url, args.calls, args.in_flight, timeout)
             per_call[label].append((cpu_seconds(pid) - before) / args.calls * 1e6)
     for label, values in per_call.items():
         shown = ", ".join(f"{v:.0f}" for v in values)
