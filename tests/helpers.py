@@ -1,10 +1,15 @@
-"""Test helpers: free ports and a TCP proxy whose connections can be cut."""
+"""Test helpers: free ports, a TCP proxy whose connections can be cut, a component in the test."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import socket
+from collections.abc import AsyncIterator
+from typing import Any
+
+from wampgate.components import runtime
+from wampgate.components.framework import Api
 
 
 def free_port() -> int:
@@ -58,3 +63,29 @@ class CuttableProxy:
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
+
+
+@contextlib.asynccontextmanager
+async def serving(api: Api, gateway: Any) -> AsyncIterator[None]:
+    """``api`` served by a component in this event loop, joined to ``gateway``'s backend.
+
+    One connection only: once stopped it cannot register again behind the
+    next tests' back (the catalog would list it).
+    """
+    settings = runtime.BackendSettings(
+        transport=f"unix:{gateway.settings.socket_path}",
+        realm=gateway.settings.realm,
+        authid="backend",
+        secret=gateway.settings.secret_file.read_text().strip(),
+    )
+    component = runtime.create_component(api, settings, reconnect=False)
+    joined = asyncio.Event()
+    component.on("join", lambda session, details: joined.set())
+    running = asyncio.ensure_future(component.start(loop=asyncio.get_running_loop()))
+    try:
+        await asyncio.wait_for(joined.wait(), 30)
+        yield
+    finally:
+        await component.stop()
+        await asyncio.wait({running}, timeout=10)
+    assert running.done()

@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 from wampgate.clients import NoSuchProcedure, Session
-from wampgate.components import calc, catalog, runtime
+from wampgate.components import calc, catalog
 from wampgate.components.framework import Api
 from wampgate.contract import uris
 from wampgate.router.launcher import Gateway
+
+from tests.helpers import serving
 
 
 def test_merge_describes_known_and_lists_unknown() -> None:
@@ -107,18 +109,7 @@ async def test_a_component_that_never_describes_itself_does_not_hang_the_catalog
         """Answer, unlike the describer."""
         return 1
 
-    settings = runtime.BackendSettings(
-        transport=f"unix:{gateway.settings.socket_path}",
-        realm=gateway.settings.realm,
-        authid="backend",
-        secret=gateway.settings.secret_file.read_text().strip(),
-    )
-    component = runtime.create_component(api, settings, reconnect=False)
-    joined = asyncio.Event()
-    component.on("join", lambda session, details: joined.set())
-    running = asyncio.ensure_future(component.start(loop=asyncio.get_running_loop()))
-    try:
-        await asyncio.wait_for(joined.wait(), 30)
+    async with serving(api, gateway):
         # The client's own call deadline fails the test if the catalog waits for ever.
         entries = await session.call(uris.CATALOG_LIST)
         by_uri = {e["uri"]: e for e in entries}
@@ -131,6 +122,3 @@ async def test_a_component_that_never_describes_itself_does_not_hang_the_catalog
         assert "component" not in by_uri["demo.silent.thing"]
         info = await session.call(uris.CATALOG_DESCRIBE, uris.CALC_MUL)
         assert info["component"] == "calc"
-    finally:
-        await component.stop()
-        await asyncio.wait({running}, timeout=10)

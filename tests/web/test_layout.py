@@ -6,11 +6,10 @@ import asyncio
 
 import pytest
 from playwright.async_api import Browser, Page, expect
-from wampgate.components import runtime
 from wampgate.components.framework import Api
 from wampgate.router.launcher import Gateway
 
-from tests.helpers import free_port
+from tests.helpers import free_port, serving
 from tests.web.conftest import ARTIFACTS, DESKTOP, NARROW, Console, base, screenshot
 
 
@@ -201,18 +200,7 @@ async def test_a_slow_call_times_out_and_the_callee_is_interrupted(
             raise
         return "late"
 
-    settings = runtime.BackendSettings(
-        transport=f"unix:{gateway.settings.socket_path}",
-        realm=gateway.settings.realm,
-        authid="backend",
-        secret=gateway.settings.secret_file.read_text().strip(),
-    )
-    component = runtime.create_component(api, settings, reconnect=False)
-    joined = asyncio.Event()
-    component.on("join", lambda session, details: joined.set())
-    running = asyncio.ensure_future(component.start(loop=asyncio.get_running_loop()))
-    try:
-        await asyncio.wait_for(joined.wait(), 30)
+    async with serving(api, gateway):
         await page.goto(f"{base(gateway)}/topics.html")
         outcome = await page.evaluate(
             """async (url) => {
@@ -235,9 +223,3 @@ async def test_a_slow_call_times_out_and_the_callee_is_interrupted(
         assert "demo.slowtest.wait did not answer within 1.5 s" in outcome["message"]
         # The router passed the cancel on: the callee stopped working.
         await asyncio.wait_for(interrupted.wait(), 30)
-    finally:
-        # One connection only: once stopped, it cannot register again behind the next
-        # tests' back (the catalog would list it).
-        await component.stop()
-        await asyncio.wait({running}, timeout=10)
-        assert running.done()
