@@ -177,8 +177,8 @@ async def publish(
         seq = await session.call(
             uris.ROUTER_JOURNAL_PUBLISH, topic, args, kwargs, journal.publisher
         )
-    except ApplicationError as exc:
-        raise ProcedureError(exc.error, exc.error_message()) from None
+    except ApplicationError as exc:  # the router's answer, passed on as it is
+        raise ProcedureError(exc.error, str(exc.args[0]) if exc.args else exc.error) from None
     return int(seq)
 
 

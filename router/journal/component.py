@@ -18,9 +18,9 @@ from typing import Any, NoReturn
 import txaio
 from autobahn.twisted.wamp import ApplicationSession
 from autobahn.wamp import message
-from autobahn.wamp.exception import ApplicationError
+from autobahn.wamp.exception import ApplicationError, InvalidUriError
 from autobahn.wamp.types import PublishOptions
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import Deferred, maybeDeferred
 from twisted.python.failure import Failure
 from wampgate.contract import uris
 from wampgate.router.journal import db, rules
@@ -93,7 +93,13 @@ class Journal(ApplicationSession):  # type: ignore[misc]
         from twisted.internet import reactor as twisted_reactor
 
         reactor: Any = twisted_reactor
-        if not isinstance(topic, str) or rules.rule_for(self.store.rules, topic) is None:
+        try:
+            message.check_or_raise_uri(topic)
+        except InvalidUriError:
+            raise ApplicationError(
+                uris.ERROR_INVALID_ARGUMENT, f"{topic!r} is not a valid topic URI"
+            ) from None
+        if rules.rule_for(self.store.rules, topic) is None:
             raise ApplicationError(uris.ERROR_NOT_JOURNALED, f"{topic} is not a journaled topic")
         args, kwargs = list(args or ()), dict(kwargs or {})
         if "options" in kwargs:  # Autobahn's publish() takes it for its own options
@@ -122,7 +128,8 @@ class Journal(ApplicationSession):  # type: ignore[misc]
 
         def publish(_: None) -> Deferred[int]:
             self.store.publishing(topic, seq)
-            sent = self.publish(topic, *args, options=PublishOptions(acknowledge=True), **kwargs)
+            options = PublishOptions(acknowledge=True)
+            sent = maybeDeferred(self.publish, topic, *args, options=options, **kwargs)
 
             def not_sent(failure: Failure) -> NoReturn:
                 self.store.not_publishing(topic, seq)
@@ -131,7 +138,7 @@ class Journal(ApplicationSession):  # type: ignore[misc]
                     f"event {seq} of {topic} is stored but was not published: {failure.value}",
                 )
 
-            return sent.addCallbacks(lambda _: seq, not_sent)  # type: ignore[no-any-return]
+            return sent.addCallbacks(lambda _: seq, not_sent)
 
         return stored.addCallbacks(publish, not_stored)
 

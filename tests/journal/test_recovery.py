@@ -145,11 +145,23 @@ async def test_journal_publish_stores_publishes_and_returns_the_seq(
         stored = await operator.call(uris.HISTORY_GET, topic, after=seq - 1, limit=1)
         with pytest.raises(CallError) as caught:
             await operator.call(uris.JOURNAL_PUBLISH, "other.topic")
+        refused = []
+        for bad_topic, bad_kwargs in (("demo..x", {}), (topic, {"options": 1})):
+            with pytest.raises(CallError) as bad:
+                await operator.call(uris.JOURNAL_PUBLISH, bad_topic, [], bad_kwargs)
+            refused.append(bad.value)
+        journaled = {t["topic"] for t in await operator.call(uris.HISTORY_TOPICS)}
     assert event.seq == seq and event.args == (1, "two") and event.kwargs == {"three": 3}
     assert [(e["seq"], e["args"], e["kwargs"]) for e in stored] == [(seq, [1, "two"], {"three": 3})]
     # Stored before it had a publication id; the id is added once it is published.
     assert stored[0]["publication"] == event.publication
     assert caught.value.uri == "wampgate.error.not_journaled"
+    # Refused before anything is stored, with the reason said once.
+    assert [e.uri for e in refused] == [uris.ERROR_INVALID_ARGUMENT] * 2
+    assert "'demo..x' is not a valid topic URI" in str(refused[0])
+    assert "keyword argument named 'options'" in str(refused[1])
+    assert all(str(e).count(uris.ERROR_INVALID_ARGUMENT) <= 1 for e in refused), refused
+    assert "demo..x" not in journaled
 
 
 async def test_journal_publish_stores_before_it_sends(sqlite_gateway: Restartable) -> None:
