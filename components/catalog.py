@@ -95,7 +95,7 @@ class LiveCatalog:
 
     async def collect(self) -> list[ProcedureInfo]:
         if self.session is None:
-            raise ProcedureError("wampgate.error.unavailable", "the catalog is not connected")
+            raise ProcedureError(uris.ERROR_UNAVAILABLE, "the catalog is not connected")
         registered = await self._registered()
         components = [u for u in registered if u.startswith(uris.CATALOG_COMPONENT_PREFIX)]
         answers = await asyncio.gather(*map(self._describe, components), return_exceptions=True)

@@ -34,8 +34,6 @@ from wampgate.router.journal import db, rules
 log = logging.getLogger("wampgate.components.journal")
 T = TypeVar("T")
 
-NOT_JOURNALED = uris.ERROR_NOT_JOURNALED
-UNAVAILABLE = uris.ERROR_UNAVAILABLE
 MAX_LIMIT = 1000
 
 
@@ -80,7 +78,9 @@ class Journal:
                 return result
             except Exception as exc:
                 self._conn = None
-                raise ProcedureError(UNAVAILABLE, f"the journal database failed: {exc}") from None
+                raise ProcedureError(
+                    uris.ERROR_UNAVAILABLE, f"the journal database failed: {exc}"
+                ) from None
 
     async def run(self, work: Callable[[db.Connection], T]) -> T:
         return await asyncio.to_thread(self._run, work)
@@ -88,7 +88,7 @@ class Journal:
     def check(self, topic: str) -> rules.TopicRule:
         rule = rules.rule_for(self.rules, topic)
         if rule is None:
-            raise ProcedureError(NOT_JOURNALED, f"{topic} is not a journaled topic")
+            raise ProcedureError(uris.ERROR_NOT_JOURNALED, f"{topic} is not a journaled topic")
         return rule
 
     async def prune_once(self) -> int:
@@ -171,7 +171,7 @@ async def publish(
     journal.check(topic)
     session = journal.session
     if session is None:
-        raise ProcedureError(UNAVAILABLE, "the journal is not connected")
+        raise ProcedureError(uris.ERROR_UNAVAILABLE, "the journal is not connected")
     # The router stores it and publishes it only once it is stored.
     try:
         seq = await session.call(
